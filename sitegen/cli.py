@@ -1,0 +1,148 @@
+"""The command line: parses arguments and calls library functions, nothing more."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import BuildFailed, format_report
+
+
+def _source(path: str) -> Path:
+    return Path(path).resolve()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sitegen", description="Bouwt de etalage voor sociaal inkopen uit content/ en templates/.")
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="bouw de site in output/")
+    _common(build)
+    build.add_argument("--output", help="uitvoermap (standaard: <bron>/output)")
+    build.add_argument("--base-url", help="adres van de site, overschrijft base_url uit site.yaml")
+    build.add_argument("--drafts", action="store_true", help="neem concepten en verhalen met een datum in de toekomst mee")
+    build.add_argument("--file-links", action="store_true", help="links eindigen op index.html, om de site vanaf schijf te openen")
+
+    check = commands.add_parser("check", help="controleer alle inhoud zonder iets te schrijven")
+    _common(check)
+    check.add_argument("--drafts", action="store_true", help="controleer ook concepten als pagina")
+
+    new = commands.add_parser("new", help="maak een nieuw inhoudsbestand met alle velden")
+    new.add_argument("kind", choices=["case", "enterprise", "organisation", "procurement", "event"], help="soort inhoud")
+    new.add_argument("title", help="titel of naam; hieruit komt de bestandsnaam")
+    new.add_argument("--source", default=".", help="bronmap met content/ (standaard: huidige map)")
+
+    schema = commands.add_parser("schema", help="schrijf JSON Schema's voor hulp in je editor")
+    schema.add_argument("--source", default=".", help="bronmap met content/ (standaard: huidige map)")
+    schema.add_argument("--output", help="map voor de schema's (standaard: <bron>/.vscode/schemas)")
+
+    serve = commands.add_parser("serve", help="bouw en bekijk de site op http://127.0.0.1:8000")
+    _common(serve)
+    serve.add_argument("--port", type=int, default=8000, help="poort (standaard 8000)")
+    serve.add_argument("--host", default="127.0.0.1", help="adres om op te luisteren (standaard 127.0.0.1)")
+    serve.add_argument("--output", help="uitvoermap (standaard: <bron>/output)")
+    serve.add_argument("--drafts", action="store_true", help="toon ook concepten")
+    serve.add_argument("--open", action="store_true", help="open de site in je browser")
+
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    return COMMANDS[args.command](args)
+
+
+def _common(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--source", default=".", help="bronmap met content/ en templates/ (standaard: huidige map)")
+    command.add_argument("--strict", action="store_true", help="waarschuwingen tellen als fouten")
+
+
+def _options(args):
+    from .build import BuildOptions
+    output = Path(args.output).resolve() if getattr(args, "output", None) else None
+    return BuildOptions(source=_source(args.source), output=output, base_url=getattr(args, "base_url", None),
+                        drafts=args.drafts, strict=args.strict, file_links=getattr(args, "file_links", False))
+
+
+def _report_failure(error: BuildFailed) -> int:
+    print(format_report(error.problems), file=sys.stderr)
+    errors = sum(1 for p in error.problems if p.severity == "error")
+    print(f"{errors} fout(en) gevonden; er is niets geschreven.", file=sys.stderr)
+    return 1
+
+
+def _report_warnings(result) -> None:
+    if result.warnings:
+        print(format_report(result.warnings), file=sys.stderr)
+
+
+def _next_change(result) -> None:
+    if result.site.next_change:
+        print(f"De uitvoer verandert op {result.site.next_change.isoformat()}: bouw de site dan opnieuw.")
+
+
+def cmd_build(args) -> int:
+    from .build import build
+    options = _options(args)
+    try:
+        result = build(options)
+    except BuildFailed as error:
+        return _report_failure(error)
+    _report_warnings(result)
+    print(f"{result.page_count} pagina's gebouwd in {options.output_dir} "
+          f"({result.written} bestanden geschreven, {result.unchanged} ongewijzigd).")
+    _next_change(result)
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .build import build
+    try:
+        result = build(_options(args), write=False)
+    except BuildFailed as error:
+        return _report_failure(error)
+    _report_warnings(result)
+    print(f"Alles in orde: {result.page_count} pagina's gecontroleerd.")
+    return 0
+
+
+def cmd_new(args) -> int:
+    from .scaffold import ScaffoldError, new_item
+    try:
+        path = new_item(_source(args.source), args.kind, args.title, dt.date.today())
+    except ScaffoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"Nieuw bestand: {path}")
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from .scaffold import write_schemas
+    source = _source(args.source)
+    try:
+        written = write_schemas(source, Path(args.output).resolve() if args.output else None)
+    except BuildFailed as error:
+        return _report_failure(error)
+    for path in written:
+        print(f"Geschreven: {path}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .serve import serve
+    return serve(_options(args), host=args.host, port=args.port, open_browser=args.open)
+
+
+COMMANDS = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "schema": cmd_schema, "serve": cmd_serve}
+
+
+def run() -> None:
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)

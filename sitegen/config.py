@@ -1,0 +1,47 @@
+"""Site settings from content/site.yaml, as checked by the schema.
+
+Hands on a `SiteConfig` that every later stage reads; nothing else holds settings."""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import dataclass, field
+
+DEFAULT_NAV = ("verhalen", "ondernemers", "kalender", "bijeenkomsten", "tips", "impact")
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    base_url: str
+    language: str = "nl"
+    description: str = ""
+    region: str = ""
+    logo: dict | None = None
+    nav: tuple[str, ...] = DEFAULT_NAV
+    raw_html: bool = False
+    noindex: bool = False
+    file_links: bool = False  # links end in index.html, for opening the site from disk
+
+    @property
+    def base_path(self) -> str:
+        """The sub-path of base_url, always starting and ending with '/'."""
+        path = urllib.parse.urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+
+def site_config(data: dict, base_url: str | None = None, file_links: bool = False) -> SiteConfig:
+    features = data.get("features", {})
+    url = base_url or data["base_url"]
+    return SiteConfig(
+        title=data["title"],
+        base_url=url if url.endswith("/") else url + "/",
+        language=data.get("language", "nl"),
+        description=data.get("description", ""),
+        region=data.get("region", ""),
+        logo=data.get("logo"),
+        nav=tuple(data.get("nav") or DEFAULT_NAV),
+        raw_html=features.get("raw_html", False),
+        noindex=features.get("noindex", False),
+        file_links=file_links,
+    )

@@ -1,0 +1,89 @@
+"""Problems found in content or templates, and how they are shown.
+
+Every stage reports through `Problem`; the CLI prints them sorted, as plain text and,
+on GitHub Actions, as workflow annotations."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from typing import Iterable
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One error or warning, pointing at a place an editor can open."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+    severity: str = "error"  # "error" or "warning"
+
+    def format(self) -> str:
+        text = f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def github_annotation(self) -> str:
+        kind = "error" if self.severity == "error" else "warning"
+        message = self.message + (f" ({self.hint})" if self.hint else "")
+        # GitHub's workflow-command syntax needs these escaped in the message.
+        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{kind} file={self.path},line={self.line},col={self.column}::{message}"
+
+
+class BuildFailed(Exception):
+    """Raised with every problem of a run once a stage has found errors."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems)
+        super().__init__(f"{len(self.problems)} problem(s)")
+
+
+@dataclass
+class Problems:
+    """Collects problems across a run so all of them can be shown at once."""
+
+    items: list[Problem] = field(default_factory=list)
+    strict: bool = False
+
+    def error(self, path: str, line: int, column: int, message: str, hint: str = "") -> None:
+        self.items.append(Problem(path, line, column, message, hint))
+
+    def warning(self, path: str, line: int, column: int, message: str, hint: str = "") -> None:
+        severity = "error" if self.strict else "warning"
+        self.items.append(Problem(path, line, column, message, hint, severity))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.items.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "warning"]
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise BuildFailed(self.items)
+
+
+def did_you_mean(value: str, candidates: Iterable[str]) -> str:
+    """A Dutch hint naming the nearest known value, or "" when nothing is close."""
+    close = difflib.get_close_matches(str(value), sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"bedoelde je '{close[0]}'?" if close else ""
+
+
+def format_report(problems: Iterable[Problem], github: bool | None = None) -> str:
+    """All problems as terminal text, plus GitHub annotations when running in Actions."""
+    problems = sorted(problems)
+    if github is None:
+        github = os.environ.get("GITHUB_ACTIONS") == "true"
+    lines = [p.format() for p in problems]
+    if github:
+        lines += [p.github_annotation() for p in problems]
+    return "\n".join(lines)

@@ -1,0 +1,252 @@
+"""Stage 1, load: find content files and parse YAML and front matter.
+
+Hands on `SourceFile`s: plain Python data plus the line and column of every key and
+value, so later stages can point editors at the exact place of a problem."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problems
+
+# folder under content/ -> (content type, file extension)
+CONTENT_FOLDERS: dict[str, tuple[str, str]] = {
+    "enterprises": ("enterprise", ".yaml"),
+    "cases": ("case", ".md"),
+    "organisations": ("organisation", ".yaml"),
+    "calendar": ("procurement", ".yaml"),
+    "events": ("event", ".md"),
+    "tips": ("tip", ".md"),
+    "pages": ("page", ".md"),
+}
+SINGLE_FILES: dict[str, str] = {"site.yaml": "site", "vocabulary.yaml": "vocabulary"}
+MEDIA_FOLDER = "media"
+
+Position = tuple[int, int]
+KeyPath = tuple[Any, ...]
+
+
+@dataclass
+class SourceFile:
+    """One content file as parsed: data, body and where everything stands."""
+
+    kind: str
+    rel: str  # path relative to the source folder, with forward slashes
+    slug: str
+    data: dict[str, Any] | None = None
+    # position of each value, keyed by its path in the data, e.g. ("offerings", 0, "category");
+    # ("key", *path) holds the position of a mapping key itself.
+    positions: dict[KeyPath, Position] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    digest: str = ""
+
+    def position(self, key_path: KeyPath) -> Position:
+        """Position of a value, falling back to its nearest parent that has one."""
+        path = tuple(key_path)
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), (1, 1))
+
+    def key_position(self, key_path: KeyPath) -> Position:
+        return self.positions.get(("key", *key_path)) or self.position(key_path)
+
+
+@dataclass
+class LoadedContent:
+    files: list[SourceFile]
+    media: set[str]  # paths relative to content/, e.g. "media/logo.svg"
+
+
+class _YamlError(Exception):
+    def __init__(self, line: int, column: int, message: str, hint: str = ""):
+        super().__init__(message)
+        self.line, self.column, self.message, self.hint = line, column, message, hint
+
+
+def load_content(source: Path, problems: Problems) -> LoadedContent:
+    """Discover and parse every content file under `source/content`."""
+    content_root = source / "content"
+    files: list[SourceFile] = []
+    media: set[str] = set()
+    if not content_root.is_dir():
+        problems.error("content", 1, 1, "map 'content/' niet gevonden", "geef de bronmap op met --source")
+        return LoadedContent(files, media)
+    for path in _walk(content_root, source, problems):
+        rel_content = path.relative_to(content_root).as_posix()
+        rel = path.relative_to(source).as_posix()
+        parts = rel_content.split("/")
+        if parts[0] == MEDIA_FOLDER:
+            media.add(rel_content)
+        elif len(parts) == 1 and parts[0] in SINGLE_FILES:
+            files.append(_load_file(path, rel, SINGLE_FILES[parts[0]], parts[0][:-5], problems))
+        elif len(parts) == 2 and parts[0] in CONTENT_FOLDERS:
+            kind, extension = CONTENT_FOLDERS[parts[0]]
+            if path.name.startswith("."):
+                continue
+            if path.suffix != extension:
+                problems.warning(rel, 1, 1, f"bestand wordt overgeslagen: verwacht een '{extension}'-bestand")
+                continue
+            files.append(_load_file(path, rel, kind, path.stem, problems))
+        elif not path.name.startswith("."):
+            problems.warning(rel, 1, 1, "bestand hoort niet bij een bekend inhoudstype en wordt overgeslagen")
+    return LoadedContent(files, media)
+
+
+def _walk(content_root: Path, source: Path, problems: Problems):
+    """Yield regular files in sorted order; refuse links that leave content/."""
+    root_resolved = content_root.resolve()
+    for directory, dirnames, filenames in os.walk(content_root, followlinks=False):
+        dirnames.sort()
+        here = Path(directory)
+        for name in list(dirnames):
+            if (here / name).is_symlink():
+                dirnames.remove(name)
+                filenames.append(name)  # checked like a file link below
+        for name in sorted(filenames):
+            path = here / name
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root_resolved) or not target.is_file():
+                    problems.error(path.relative_to(source).as_posix(), 1, 1,
+                                   "symbolische link wijst buiten de map content/ en wordt geweigerd")
+                    continue
+            yield path
+
+
+def read_text(path: Path, rel: str, problems: Problems) -> str | None:
+    """Read UTF-8 text; accept a byte-order mark and CRLF; report bad bytes at their line."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        offset = error.start
+        line = raw.count(b"\n", 0, offset) + 1
+        column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+        problems.error(rel, line, column, f"ongeldige tekens: dit bestand is geen UTF-8 (byte 0x{raw[offset]:02x})",
+                       "sla het bestand op als UTF-8")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _load_file(path: Path, rel: str, kind: str, slug: str, problems: Problems) -> SourceFile:
+    import hashlib
+
+    item = SourceFile(kind=kind, rel=rel, slug=slug)
+    item.digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    text = read_text(path, rel, problems)
+    if text is None:
+        return item
+    if not text.strip():
+        problems.error(rel, 1, 1, "het bestand is leeg")
+        return item
+    yaml_text, line_offset = text, 0
+    if path.suffix == ".md":
+        split = split_front_matter(text)
+        if isinstance(split, str):
+            problems.error(rel, 1, 1, split, "begin en eindig de kop met een regel met alleen '---'")
+            return item
+        yaml_text, item.body, item.body_line = split
+        line_offset = 1
+    try:
+        data, positions = parse_yaml(yaml_text, line_offset)
+    except _YamlError as error:
+        problems.error(rel, error.line, error.column, error.message, error.hint)
+        return item
+    if not isinstance(data, dict):
+        problems.error(rel, 1 + line_offset, 1, "verwacht een lijst van velden (sleutel: waarde)")
+        return item
+    item.data, item.positions = data, positions
+    return item
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | str:
+    """Split `---` front matter from the body; returns an error message when malformed."""
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return "de kop (front matter) ontbreekt: het bestand moet beginnen met '---'"
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == "---":
+            front = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1:])
+            return front, body, index + 2
+    return "de kop (front matter) is niet afgesloten met '---'"
+
+
+# Tags the safe loader knows; anything else (such as !!python/object/apply) is refused.
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary")
+}
+
+
+def parse_yaml(text: str, line_offset: int = 0) -> tuple[Any, dict[KeyPath, Position]]:
+    """Parse YAML with the safe loader's grammar, recording the position of each node."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
+        column = (mark.column + 1) if mark else 1
+        message = (error.problem or error.context or "ongeldige YAML").strip()
+        hint = ""
+        if "\t" in text.split("\n")[mark.line if mark else 0] if mark else False:
+            hint = "gebruik spaties om in te springen, geen tabs"
+        raise _YamlError(line, column, f"ongeldige YAML: {message}", hint) from None
+    except yaml.YAMLError as error:  # pragma: no cover - composer errors are all marked
+        raise _YamlError(1 + line_offset, 1, f"ongeldige YAML: {error}") from None
+    positions: dict[KeyPath, Position] = {}
+    if node is None:
+        return None, positions
+    data = _to_python(node, (), positions, set(), line_offset)
+    return data, positions
+
+
+_constructor = yaml.SafeLoader("")
+
+
+def _to_python(node: yaml.Node, path: KeyPath, positions: dict, seen: set[int], line_offset: int) -> Any:
+    line, column = node.start_mark.line + 1 + line_offset, node.start_mark.column + 1
+    positions[path] = (line, column)
+    if id(node) in seen:
+        # The composer hands back the same node for an alias; expanding it could explode.
+        line, column = positions.get(("key", *path), (line, column))
+        raise _YamlError(line, column, "YAML-verwijzingen (&anker en *alias) worden niet ondersteund",
+                         "schrijf de waarde voluit")
+    if node.tag not in _SAFE_TAGS:
+        raise _YamlError(line, column, f"onbekende of onveilige YAML-tag '{node.tag}'", "haal de tag weg")
+    if isinstance(node, yaml.MappingNode):
+        seen.add(id(node))
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _to_python(key_node, path + ("<key>",), positions, seen, line_offset)
+            positions.pop(path + ("<key>",), None)
+            key_line, key_column = key_node.start_mark.line + 1 + line_offset, key_node.start_mark.column + 1
+            if not isinstance(key, (str, int)):
+                raise _YamlError(key_line, key_column, "een sleutel moet tekst zijn")
+            key = str(key)
+            if key in result:
+                first = positions[("key", *path, key)]
+                raise _YamlError(key_line, key_column, f"dubbele sleutel '{key}'",
+                                 f"staat ook op regel {first[0]}")
+            positions[("key", *path, key)] = (key_line, key_column)
+            result[key] = _to_python(value_node, path + (key,), positions, seen, line_offset)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        seen.add(id(node))
+        return [_to_python(child, path + (index,), positions, seen, line_offset)
+                for index, child in enumerate(node.value)]
+    seen.add(id(node))
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        return node.value  # dates are checked (and parsed) by the schema, with Dutch messages
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError) as error:
+        raise _YamlError(line, column, f"ongeldige waarde: {error}") from None

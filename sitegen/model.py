@@ -1,0 +1,475 @@
+"""Stage 3, model: dataclasses for the content types and the `Site` that links them.
+
+Resolves every cross-reference and computes taxonomies, related stories, matches between
+planned purchases and enterprises, inventories and impact totals before any page renders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import SiteConfig
+
+# Facets that get listing pages: facet -> (URL folder, vocabulary list)
+FACETS = {
+    "theme": ("themas", "themes"),
+    "category": ("categorieen", "categories"),
+    "municipality": ("gemeenten", "municipalities"),
+    "route": ("routes", "routes"),
+}
+
+
+@dataclass(eq=False)
+class Term:
+    """One value of a controlled list, with the items that carry it."""
+
+    facet: str
+    slug: str
+    label: str
+    description: str = ""
+    url: str = ""
+    cases: list["Case"] = field(default_factory=list)
+    enterprises: list["Enterprise"] = field(default_factory=list)
+    procurements: list["Procurement"] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.cases) + len(self.enterprises) + len(self.procurements)
+
+
+@dataclass(eq=False)
+class Item:
+    slug: str
+    source: str  # path relative to the source folder
+    url: str  # site path without leading slash
+    example: bool = False
+    body_html: str = ""
+    body_text: str = ""
+
+
+@dataclass
+class Offering:
+    category: str
+    description: str
+
+
+@dataclass
+class Recognition:
+    type: str
+    level: int | None = None
+    valid_until: dt.date | None = None
+
+
+@dataclass(eq=False)
+class Enterprise(Item):
+    name: str = ""
+    summary: str = ""
+    impact: list[str] = field(default_factory=list)
+    offerings: list[Offering] = field(default_factory=list)
+    municipality: str = ""
+    address: str = ""
+    target_groups: list[str] = field(default_factory=list)
+    size: str | None = None
+    reach: str | None = None
+    service_area: list[str] = field(default_factory=list)
+    founded: int | None = None
+    employees: int | None = None
+    target_group_share: float | None = None
+    recognitions: list[Recognition] = field(default_factory=list)
+    reserved_contract_eligible: str | None = None
+    counts_for_social_return: bool | None = None
+    website: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    logo: dict | None = None
+    checked: dict | None = None
+    # filled in by link_site
+    cases: list["Case"] = field(default_factory=list)
+    opportunities: list["Procurement"] = field(default_factory=list)
+    buyers: list["Organisation"] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.name
+
+    @property
+    def categories(self) -> list[str]:
+        return list(dict.fromkeys(offering.category for offering in self.offerings))
+
+
+@dataclass
+class ImpactFigure:
+    label: str
+    value: float
+    unit: str
+    source: str = ""
+
+
+@dataclass(eq=False)
+class Case(Item):
+    title: str = ""
+    date: dt.date = dt.date.min
+    summary: str = ""
+    buyer_slug: str = ""
+    enterprise_slugs: list[str] = field(default_factory=list)
+    category: str = ""
+    route: str = ""
+    what: str = ""
+    value: Any = None  # number or {"min": .., "max": ..}
+    period: str = ""
+    impact: list[ImpactFigure] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    tips: list[int] = field(default_factory=list)
+    quote: dict | None = None
+    contact: dict | None = None
+    confirmed_by_buyer: bool = False
+    image: dict | None = None
+    aliases: list[str] = field(default_factory=list)
+    draft: bool = False
+    # filled in by link_site
+    buyer: "Organisation | None" = None
+    enterprises: list[Enterprise] = field(default_factory=list)
+    related: list["Case"] = field(default_factory=list)
+    events: list["Event"] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Organisation(Item):
+    name: str = ""
+    type: str = ""
+    region: str | None = None
+    website: str | None = None
+    mvi_policy: str | None = None
+    mvi_manifest: bool | None = None
+    procurement_calendar: str | None = None
+    contact: dict | None = None
+    # the inventory (tip 1), filled in by link_site
+    cases: list[Case] = field(default_factory=list)
+    enterprises: list[Enterprise] = field(default_factory=list)
+    procurements: list["Procurement"] = field(default_factory=list)
+    known_value: tuple[float, float] = (0, 0)  # (low, high) of the stories' contract values
+
+    @property
+    def title(self) -> str:
+        return self.name
+
+
+@dataclass(eq=False)
+class Procurement(Item):
+    title: str = ""
+    organisation_slug: str = ""
+    category: str = ""
+    expected: Any = None  # date or "YYYY-Qn"
+    description: str = ""
+    procedure: str | None = None
+    estimated_value: Any = None
+    area: str | None = None
+    opportunities: list[str] = field(default_factory=list)
+    tender_url: str | None = None
+    contact: dict | None = None
+    updated: dt.date | None = None
+    organisation: Organisation | None = None
+    matches: list[Enterprise] = field(default_factory=list)
+
+    @property
+    def quarter(self) -> str:
+        if isinstance(self.expected, str):
+            return self.expected
+        return f"{self.expected.year}-Q{(self.expected.month - 1) // 3 + 1}"
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.quarter, str(self.expected), self.title)
+
+
+@dataclass(eq=False)
+class Event(Item):
+    title: str = ""
+    kind: str = ""
+    start: dt.datetime = dt.datetime.min
+    end: dt.datetime | None = None
+    location: str = ""
+    online_url: str | None = None
+    organiser: str = ""
+    speakers: list[dict] = field(default_factory=list)
+    case_slugs: list[str] = field(default_factory=list)
+    registration_url: str | None = None
+    accessibility: str = ""
+    cases: list[Case] = field(default_factory=list)
+    upcoming: bool = True
+
+
+@dataclass(eq=False)
+class Tip(Item):
+    number: int = 0
+    title: str = ""
+    summary: str = ""
+    cases: list[Case] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Page(Item):
+    title: str = ""
+    summary: str = ""
+    nav: int | None = None
+
+
+@dataclass
+class ImpactTotal:
+    """A sum of impact figures with one label and unit, traceable to its stories."""
+
+    label: str
+    unit: str
+    total: float = 0
+    sources: list[tuple[Case, ImpactFigure]] = field(default_factory=list)
+
+
+@dataclass
+class Site:
+    config: SiteConfig
+    vocabulary: dict[str, dict[str, dict[str, Any]]]
+    today: dt.date
+    enterprises: list[Enterprise] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)
+    procurements: list[Procurement] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    tips: list[Tip] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
+    taxonomies: dict[str, dict[str, Term]] = field(default_factory=dict)
+    impact_by_theme: dict[str, list[ImpactTotal]] = field(default_factory=dict)
+    impact_by_route: dict[str, list[ImpactTotal]] = field(default_factory=dict)
+    impact_overall: list[ImpactTotal] = field(default_factory=list)
+    next_change: dt.date | None = None  # when the output changes without a content change
+
+    def label(self, list_name: str, slug: str | None) -> str:
+        if not slug:
+            return ""
+        entry = self.vocabulary.get(list_name, {}).get(slug)
+        return entry["label"] if entry else slug
+
+    def region_of(self, place: str) -> str | None:
+        municipality = self.vocabulary["municipalities"].get(place)
+        return municipality.get("region") if municipality else (place if place in self.vocabulary["regions"] else None)
+
+    @property
+    def upcoming_events(self) -> list[Event]:
+        return [event for event in self.events if event.upcoming]
+
+    @property
+    def past_events(self) -> list[Event]:
+        return [event for event in reversed(self.events) if not event.upcoming]
+
+    @property
+    def open_procurements(self) -> list[Procurement]:
+        return [p for p in self.procurements if not _expected_passed(p, self.today)]
+
+
+def _expected_passed(procurement: Procurement, today: dt.date) -> bool:
+    if isinstance(procurement.expected, dt.date):
+        return procurement.expected < today
+    year, quarter = procurement.expected.split("-Q")
+    return (int(year), int(quarter)) < (today.year, (today.month - 1) // 3 + 1)
+
+
+# ---------------------------------------------------------------- building items
+
+def item_url(kind: str, slug: str) -> str:
+    folder = {"enterprise": "ondernemers", "case": "verhalen", "organisation": "organisaties",
+              "event": "bijeenkomsten", "tip": "tips"}.get(kind)
+    if kind == "procurement":
+        return f"kalender/#{slug}"
+    if kind == "page":
+        return f"{slug}/"
+    return f"{folder}/{slug}/"
+
+
+def make_item(kind: str, slug: str, source: str, data: dict[str, Any]) -> Item:
+    """Turn one validated data dict into its dataclass."""
+    base = {"slug": slug, "source": source, "url": item_url(kind, slug), "example": data.get("example", False)}
+    if kind == "enterprise":
+        location = data["location"]
+        return Enterprise(
+            **base, **_pick(data, Enterprise, skip={"offerings", "recognitions", "location", "impact"}),
+            impact=data["impact"], municipality=location["municipality"], address=location.get("address", ""),
+            offerings=[Offering(**offering) for offering in data["offerings"]],
+            recognitions=[Recognition(**recognition) for recognition in data.get("recognitions", [])],
+        )
+    if kind == "case":
+        return Case(
+            **base, **_pick(data, Case, skip={"impact", "buyer", "enterprises"}),
+            buyer_slug=data["buyer"], enterprise_slugs=data["enterprises"],
+            impact=[ImpactFigure(**figure) for figure in data.get("impact", [])],
+        )
+    if kind == "organisation":
+        return Organisation(**base, **_pick(data, Organisation))
+    if kind == "procurement":
+        return Procurement(**base, **_pick(data, Procurement, skip={"organisation"}), organisation_slug=data["organisation"])
+    if kind == "event":
+        return Event(**base, **_pick(data, Event, skip={"cases"}), case_slugs=data.get("cases", []))
+    if kind == "tip":
+        return Tip(**base, **_pick(data, Tip))
+    if kind == "page":
+        return Page(**base, **_pick(data, Page))
+    raise ValueError(kind)
+
+
+def _pick(data: dict, cls: type, skip: set[str] = frozenset()) -> dict[str, Any]:
+    names = set(cls.__dataclass_fields__) - {"slug", "source", "url", "example"} - set(skip)
+    return {key: value for key, value in data.items() if key in names}
+
+
+def is_published(item: Item, today: dt.date, include_drafts: bool) -> bool:
+    if include_drafts or not isinstance(item, Case):
+        return True
+    return not item.draft and item.date <= today
+
+
+# ---------------------------------------------------------------- linking
+
+def link_site(site: Site) -> Site:
+    """Resolve references and compute everything derived, in place; returns the site."""
+    site.enterprises.sort(key=lambda e: e.name.lower())
+    site.cases.sort(key=lambda c: (c.date, c.title), reverse=True)
+    site.organisations.sort(key=lambda o: o.name.lower())
+    site.procurements.sort(key=lambda p: p.sort_key)
+    site.events.sort(key=lambda e: e.start)
+    site.tips.sort(key=lambda t: t.number)
+    site.pages.sort(key=lambda p: (p.nav if p.nav is not None else 999, p.title))
+
+    enterprises = {e.slug: e for e in site.enterprises}
+    organisations = {o.slug: o for o in site.organisations}
+    cases = {c.slug: c for c in site.cases}
+    tips = {t.number: t for t in site.tips}
+
+    for case in site.cases:
+        case.buyer = organisations.get(case.buyer_slug)
+        case.enterprises = [enterprises[slug] for slug in case.enterprise_slugs if slug in enterprises]
+        for enterprise in case.enterprises:
+            enterprise.cases.append(case)
+        if case.buyer:
+            case.buyer.cases.append(case)
+        for number in case.tips:
+            if number in tips:
+                tips[number].cases.append(case)
+    for case in site.cases:
+        case.related = related_cases(case, site.cases)
+
+    for event in site.events:
+        event.cases = [cases[slug] for slug in event.case_slugs if slug in cases]
+        for case in event.cases:
+            case.events.append(event)
+        event.upcoming = (event.end or event.start).date() >= site.today
+
+    for procurement in site.procurements:
+        procurement.organisation = organisations.get(procurement.organisation_slug)
+        if procurement.organisation:
+            procurement.organisation.procurements.append(procurement)
+        procurement.matches = [e for e in site.enterprises if matches(procurement, e, site)]
+        for enterprise in procurement.matches:
+            enterprise.opportunities.append(procurement)
+
+    for organisation in site.organisations:
+        organisation.enterprises = _unique(e for case in organisation.cases for e in case.enterprises)
+        organisation.known_value = value_range(case.value for case in organisation.cases)
+    for enterprise in site.enterprises:
+        enterprise.buyers = _unique(case.buyer for case in enterprise.cases if case.buyer)
+
+    site.taxonomies = build_taxonomies(site)
+    site.impact_overall = impact_totals(site.cases)
+    site.impact_by_theme = {slug: impact_totals(term.cases) for slug, term in site.taxonomies["theme"].items()}
+    site.impact_by_route = {slug: impact_totals(term.cases) for slug, term in site.taxonomies["route"].items()}
+    return site
+
+
+def _unique(items) -> list:
+    return list(dict.fromkeys(items))
+
+
+def related_cases(case: Case, all_cases: list[Case], limit: int = 3) -> list[Case]:
+    """Stories that share enterprises, the category or themes, best first."""
+    scored = []
+    for other in all_cases:
+        if other is case:
+            continue
+        score = (3 * len(set(case.enterprise_slugs) & set(other.enterprise_slugs))
+                 + 2 * (case.category == other.category)
+                 + len(set(case.themes) & set(other.themes)))
+        if score:
+            scored.append((-score, -other.date.toordinal(), other.title, other))
+    return [entry[-1] for entry in sorted(scored, key=lambda entry: entry[:3])[:limit]]
+
+
+def serves_area(enterprise: Enterprise, area: str, site: Site) -> bool:
+    """Whether an enterprise works in a region or municipality."""
+    if enterprise.reach == "landelijk":
+        return True
+    places = {enterprise.municipality, *enterprise.service_area}
+    regions = {site.region_of(place) for place in places} - {None}
+    return area in places or area in regions or site.region_of(area) in places
+
+
+def matches(procurement: Procurement, enterprise: Enterprise, site: Site) -> bool:
+    if procurement.category not in enterprise.categories:
+        return False
+    return procurement.area is None or serves_area(enterprise, procurement.area, site)
+
+
+def value_range(values) -> tuple[float, float]:
+    low = high = 0.0
+    for value in values:
+        if isinstance(value, dict):
+            low, high = low + value["min"], high + value["max"]
+        elif value is not None:
+            low, high = low + value, high + value
+    return (low, high)
+
+
+def impact_totals(cases: list[Case]) -> list[ImpactTotal]:
+    totals: dict[tuple[str, str], ImpactTotal] = {}
+    for case in sorted(cases, key=lambda c: (c.date, c.title), reverse=True):
+        for figure in case.impact:
+            key = (figure.label.strip().lower(), figure.unit.strip().lower())
+            total = totals.setdefault(key, ImpactTotal(figure.label, figure.unit))
+            total.total += figure.value
+            total.sources.append((case, figure))
+    return sorted(totals.values(), key=lambda t: (-len(t.sources), t.label.lower()))
+
+
+def build_taxonomies(site: Site) -> dict[str, dict[str, Term]]:
+    taxonomies: dict[str, dict[str, Term]] = {}
+    for facet, (folder, list_name) in FACETS.items():
+        taxonomies[facet] = {
+            slug: Term(facet, slug, entry["label"], entry.get("description", ""), f"{folder}/{slug}/")
+            for slug, entry in site.vocabulary[list_name].items()
+        }
+    themes, categories = taxonomies["theme"], taxonomies["category"]
+    municipalities, routes = taxonomies["municipality"], taxonomies["route"]
+    for case in site.cases:
+        for theme in case.themes:
+            themes[theme].cases.append(case)
+        categories[case.category].cases.append(case)
+        routes[case.route].cases.append(case)
+        for place in _unique(e.municipality for e in case.enterprises):
+            municipalities[place].cases.append(case)
+    for enterprise in site.enterprises:
+        for theme in enterprise.impact:
+            themes[theme].enterprises.append(enterprise)
+        for category in enterprise.categories:
+            categories[category].enterprises.append(enterprise)
+        municipalities[enterprise.municipality].enterprises.append(enterprise)
+    for procurement in site.procurements:
+        categories[procurement.category].procurements.append(procurement)
+        if procurement.area in municipalities:
+            municipalities[procurement.area].procurements.append(procurement)
+    return taxonomies
+
+
+def next_change_date(all_cases: list[Case], events: list[Event], today: dt.date) -> dt.date | None:
+    """The first day after today on which the same content gives other output."""
+    dates = [case.date for case in all_cases if not case.draft and case.date > today]
+    dates += [(event.end or event.start).date() + dt.timedelta(days=1) for event in events
+              if (event.end or event.start).date() >= today]
+    return min(dates) if dates else None

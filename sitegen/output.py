@@ -1,0 +1,112 @@
+"""Stage 5, write: put the rendered files into output/ atomically.
+
+Refuses two files on one path and any path outside the output folder, builds into a
+staging folder and swaps it into place, so a failed build leaves the old output intact."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problems
+
+
+@dataclass
+class OutputFile:
+    path: str  # relative to the output folder, forward slashes
+    content: bytes
+    sources: tuple[str, ...] = ()
+
+
+def safe_relative_path(path: str) -> str | None:
+    """Normalised relative path, or None when it would leave the output folder."""
+    if "\\" in path or "\x00" in path or path.startswith("/") or (len(path) > 1 and path[1] == ":"):
+        return None
+    normal = posixpath.normpath(path)
+    if normal in (".", "..") or normal.startswith("../"):
+        return None
+    return normal
+
+
+def check_paths(files: list[OutputFile], problems: Problems) -> list[OutputFile]:
+    """Drop (and report) files that leave the output folder or share a path."""
+    owners: dict[str, OutputFile] = {}
+    accepted = []
+    for file in files:
+        where = file.sources[0] if file.sources else "content"
+        normal = safe_relative_path(file.path)
+        if normal is None:
+            problems.error(where, 1, 1, f"pad '{file.path}' ligt buiten de uitvoermap en wordt geweigerd")
+            continue
+        if normal in owners:
+            first = owners[normal]
+            names = " en ".join(dict.fromkeys((*first.sources, *file.sources))) or "twee pagina's"
+            problems.error(where, 1, 1, f"twee pagina's op hetzelfde adres '/{normal}': {names}",
+                           "geef één van beide een andere bestandsnaam of alias")
+            continue
+        owners[normal] = file
+        accepted.append(OutputFile(normal, file.content, file.sources))
+    return accepted
+
+
+def write_output(files: list[OutputFile], output: Path) -> WriteStats:
+    """Write `files` as the new contents of `output`, swapping it in at the end.
+
+    Files whose bytes are unchanged are hard-linked from the previous output instead of
+    being written again, which keeps rebuilds cheap and their timestamps stable."""
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
+    stats = WriteStats()
+    try:
+        for file in files:
+            target = staging / file.path
+            if not target.resolve().is_relative_to(staging.resolve()):
+                raise ValueError(f"refusing to write outside the output folder: {file.path}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            previous = output / file.path
+            if _same_bytes(previous, file.content):
+                try:
+                    os.link(previous, target)
+                    stats.unchanged += 1
+                    continue
+                except OSError:
+                    pass
+            target.write_bytes(file.content)
+            stats.written += 1
+        _swap(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return stats
+
+
+@dataclass
+class WriteStats:
+    written: int = 0
+    unchanged: int = 0
+
+
+def _same_bytes(path: Path, content: bytes) -> bool:
+    try:
+        if path.is_symlink() or path.stat().st_size != len(content):
+            return False
+        return path.read_bytes() == content
+    except OSError:
+        return False
+
+
+def _swap(staging: Path, output: Path) -> None:
+    old = None
+    if output.exists():
+        old = output.with_name(f".{output.name}.old-{os.getpid()}")
+        if old.exists():
+            shutil.rmtree(old)
+        os.rename(output, old)
+    os.rename(staging, output)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,257 @@
+"""Stage 4, render: the Jinja environment, filters, URL helpers and UI strings.
+
+Plans one `PageSpec` per output page from the finished `Site`, then renders each to
+bytes in memory; template errors come back as problems at the template's line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from .errors import Problems
+from .model import FACETS, Site
+from .urls import absolute_url, relative_url
+
+PAGE_SIZE = 24
+STRINGS_FILE = "strings.nl.yaml"
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december")
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+
+
+@dataclass
+class PageSpec:
+    """One page to render: where it goes, which template, and what it shows."""
+
+    path: str  # output path relative to output/, e.g. "verhalen/x/index.html"
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()  # content files this page is about (for messages and caching)
+
+    @property
+    def url(self) -> str:
+        return self.path.removesuffix("index.html")
+
+
+@dataclass
+class RenderedFile:
+    path: str
+    content: bytes
+    sources: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- filters
+
+def format_date(value: Any, style: str = "long") -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        year, _, quarter = value.partition("-Q")
+        return f"{quarter}e kwartaal {year}" if quarter else value
+    if style == "short":
+        return f"{value.day} {MONTHS[value.month - 1][:3]} {value.year}"
+    text = f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    if style == "weekday":
+        text = f"{WEEKDAYS[value.weekday()]} {text}"
+    return text
+
+
+def format_time(value: dt.datetime) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """Dutch notation: 12.500 and 3,5."""
+    text = f"{value:,.{decimals}f}" if decimals or value != int(value) else f"{int(value):,}"
+    if value != int(value) and not decimals:
+        text = f"{value:,.1f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def format_money(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return f"€ {format_number(value['min'])} tot € {format_number(value['max'])}"
+    if isinstance(value, (tuple, list)):
+        low, high = value
+        return f"€ {format_number(low)}" if low == high else f"€ {format_number(low)} tot € {format_number(high)}"
+    return f"€ {format_number(value)}"
+
+
+def json_ld(data: Any) -> Markup:
+    """JSON for a <script type="application/ld+json">, safe inside the element."""
+    text = json.dumps(data, ensure_ascii=False, default=str)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+FILTERS: dict[str, Callable] = {
+    "date_nl": format_date,
+    "time_nl": format_time,
+    "number_nl": format_number,
+    "money": format_money,
+    "json_ld": json_ld,
+}
+
+
+# ---------------------------------------------------------------- environment
+
+def load_strings(templates: Path, problems: Problems) -> dict[str, Any]:
+    path = templates / STRINGS_FILE
+    rel = f"templates/{STRINGS_FILE}"
+    try:
+        strings = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.error(rel, 1, 1, "het bestand met teksten van de site ontbreekt")
+        return {}
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        problems.error(rel, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, f"ongeldige YAML: {error.problem}")
+        return {}
+    if not isinstance(strings, dict):
+        problems.error(rel, 1, 1, "verwacht sleutel: tekst")
+        return {}
+    return strings
+
+
+def make_environment(templates: Path, site: Site, strings: dict[str, Any]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,  # everything, including .xml and .txt templates
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    env.globals.update(site=site, t=strings, config=site.config, facet_folders=FACETS,
+                       label=site.label, today=site.today)
+    return env
+
+
+def template_problem(error: Exception, templates: Path) -> tuple[str, int, str]:
+    """The template file and line an error happened at, from Jinja's own frames."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        name = error.name or error.filename or "?"
+        return f"templates/{name}", error.lineno or 1, error.message or str(error)
+    root = str(templates.resolve())
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename and str(Path(frame.filename).resolve()).startswith(root):
+            rel = Path(frame.filename).resolve().relative_to(root).as_posix()
+            return f"templates/{rel}", frame.lineno or 1, _describe(error)
+    return "templates", 1, _describe(error)
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, jinja2.UndefinedError):
+        return f"onbekende variabele: {error.message}"
+    return f"{type(error).__name__}: {error}"
+
+
+def render_pages(specs: list[PageSpec], env: jinja2.Environment, templates: Path, problems: Problems) -> list[RenderedFile]:
+    """Render every page; one broken template is reported once, at its line."""
+    rendered: list[RenderedFile] = []
+    reported: set[tuple[str, int]] = set()
+    site: Site = env.globals["site"]
+    for spec in specs:
+        try:
+            template = env.get_template(spec.template)
+            html = template.render(page_context(spec, site))
+        except jinja2.TemplateNotFound as error:
+            key = (f"templates/{error.name}", 1)
+            if key not in reported:
+                reported.add(key)
+                problems.error(key[0], 1, 1, f"template '{error.name}' niet gevonden")
+            continue
+        except Exception as error:  # noqa: BLE001 - any template failure becomes a problem
+            path, line, message = template_problem(error, templates)
+            if (path, line) not in reported:
+                reported.add((path, line))
+                problems.error(path, line, 1, message, f"bij het maken van /{spec.url}")
+            continue
+        rendered.append(RenderedFile(spec.path, html.encode("utf-8"), spec.sources))
+    return rendered
+
+
+def page_context(spec: PageSpec, site: Site) -> dict[str, Any]:
+    page_url = spec.url
+    is_404 = spec.path == "404.html"
+
+    def url(path: str) -> str:
+        if is_404 or path.startswith(("http://", "https://", "mailto:", "tel:")):
+            # The 404 page is served at any depth, so it links from the site root.
+            return path if "://" in path or ":" in path.split("/")[0] else site.config.base_path + path.lstrip("/")
+        return relative_url(page_url, path, site.config.file_links)
+
+    def abs_url(path: str) -> str:
+        return absolute_url(site.config.base_url, path)
+
+    return {**spec.context, "url": url, "abs_url": abs_url, "page_url": page_url,
+            "canonical": abs_url(page_url), "template_name": spec.template}
+
+
+# ---------------------------------------------------------------- planning
+
+def paginate(items: list, folder: str, template: str, context: dict[str, Any], sources=()) -> list[PageSpec]:
+    pages = max(1, math.ceil(len(items) / PAGE_SIZE))
+    specs = []
+    for number in range(1, pages + 1):
+        path = f"{folder}/index.html" if number == 1 else f"{folder}/pagina/{number}/index.html"
+        pagination = {
+            "number": number, "count": pages,
+            "previous": None if number == 1 else (f"{folder}/" if number == 2 else f"{folder}/pagina/{number - 1}/"),
+            "next": f"{folder}/pagina/{number + 1}/" if number < pages else None,
+            "pages": [(n, f"{folder}/" if n == 1 else f"{folder}/pagina/{n}/") for n in range(1, pages + 1)],
+        }
+        chunk = items[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
+        specs.append(PageSpec(path, template, {**context, "items": chunk, "pagination": pagination}, sources))
+    return specs
+
+
+def plan_pages(site: Site) -> list[PageSpec]:
+    """Every HTML page of the site, in a stable order."""
+    specs = [PageSpec("index.html", "home.html", {"kind": "home"})]
+    specs += paginate(site.cases, "verhalen", "cases.html", {"kind": "cases"})
+    specs += [PageSpec(f"{c.url}index.html", "case.html", {"kind": "case", "item": c}, (c.source,)) for c in site.cases]
+    specs += paginate(site.enterprises, "ondernemers", "enterprises.html", {"kind": "enterprises"})
+    specs += [PageSpec(f"{e.url}index.html", "enterprise.html", {"kind": "enterprise", "item": e}, (e.source,))
+              for e in site.enterprises]
+    specs.append(PageSpec("organisaties/index.html", "organisations.html", {"kind": "organisations"}))
+    specs += [PageSpec(f"{o.url}index.html", "organisation.html", {"kind": "organisation", "item": o}, (o.source,))
+              for o in site.organisations]
+    for facet, (folder, _list_name) in FACETS.items():
+        terms = list(site.taxonomies[facet].values())
+        specs.append(PageSpec(f"{folder}/index.html", "facet.html", {"kind": "facet", "facet": facet, "terms": terms}))
+        specs += [PageSpec(f"{term.url}index.html", "term.html", {"kind": "term", "facet": facet, "item": term})
+                  for term in terms]
+    specs.append(PageSpec("tips/index.html", "tips.html", {"kind": "tips"}))
+    specs += [PageSpec(f"{t.url}index.html", "tip.html", {"kind": "tip", "item": t}, (t.source,)) for t in site.tips]
+    specs.append(PageSpec("kalender/index.html", "calendar.html", {"kind": "calendar"}))
+    specs.append(PageSpec("bijeenkomsten/index.html", "events.html", {"kind": "events"}))
+    specs += [PageSpec(f"{e.url}index.html", "event.html", {"kind": "event", "item": e}, (e.source,)) for e in site.events]
+    specs.append(PageSpec("impact/index.html", "impact.html", {"kind": "impact"}))
+    specs.append(PageSpec("zoeken/index.html", "search.html", {"kind": "search"}))
+    specs += [PageSpec(f"{p.url}index.html", "page.html", {"kind": "page", "item": p}, (p.source,)) for p in site.pages]
+    specs.append(PageSpec("404.html", "404.html", {"kind": "notfound"}))
+    for case in site.cases:
+        for alias in case.aliases:
+            specs.append(PageSpec(alias_path(alias), "redirect.html", {"kind": "redirect", "item": case}, (case.source,)))
+    return specs
+
+
+def alias_path(alias: str) -> str:
+    """Output path for an alias URL such as '/verhalen/oude-naam/'."""
+    path = alias.strip().lstrip("/")
+    if not path or path.endswith("/"):
+        return path + "index.html"
+    return path if path.endswith(".html") else path + "/index.html"

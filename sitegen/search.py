@@ -1,0 +1,311 @@
+"""Search stage: turns the site's documents into a static, sharded search index.
+
+Hands on JavaScript data files that templates/static/search.js loads with <script>
+elements, so search works on any web server, under a sub-path and from file://.
+
+The tokenizer here (fold, words, stop words, Dutch Snowball stem) is the shared
+algorithm: search.js implements the same steps and tests/test_search_agreement.py
+checks that both produce identical tokens.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import snowballstemmer
+
+FORMAT_VERSION = 1
+
+KIND_LABELS = {
+    "verhaal": "Verhaal",
+    "ondernemer": "Ondernemer",
+    "organisatie": "Organisatie",
+    "inkoop": "Geplande inkoop",
+    "bijeenkomst": "Bijeenkomst",
+    "tip": "Tip",
+    "pagina": "Pagina",
+}
+
+# Facets in the order the search page shows them; the URL uses these names.
+FACET_NAMES = ("soort", "thema", "categorie", "gemeente", "route", "type", "omvang", "erkenning")
+
+# Words too common to help find anything. Folded (no diacritics), like the tokens.
+STOP_WORDS = frozenset("""
+aan af al alle alles als alsof altijd ander andere anders ben bent bij binnen boven
+daar daarom dan dat de der deze die dit doch doen door dus een eens en er ge geen
+geweest haar had hadden heb hebben heeft hem het hier hij hoe hun ik in is ja je jij
+jou jouw jullie kan kon konden kunnen maar me meer men met mij mijn moet moeten na naar
+niet niets nog nu of om omdat ons onze ook op over te tegen toch toen tot u uit uw van
+veel voor want waren was wat we wel werd werden wie wij wil worden wordt zal ze zelf
+zich zij zijn zo zonder zou zouden
+""".split())
+
+# Letters that Unicode decomposition does not reduce to a-z.
+_SPECIAL_LETTERS = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+_SPECIAL_RE = re.compile("[" + "".join(_SPECIAL_LETTERS) + "]")
+_COMBINING_RE = re.compile("[\u0300-\u036f]")
+_WORD_RE = re.compile("[a-z0-9]+")
+
+_stemmer = snowballstemmer.stemmer("dutch")
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: 'Geïnspireerd' -> 'geinspireerd'."""
+    text = unicodedata.normalize("NFKD", text).lower()
+    text = _SPECIAL_RE.sub(lambda match: _SPECIAL_LETTERS[match.group()], text)
+    return _COMBINING_RE.sub("", text)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`: runs of a-z and 0-9; everything else separates."""
+    return _WORD_RE.findall(fold(text))
+
+
+def is_indexed(word: str) -> bool:
+    """Whether a folded word is worth indexing: not a stop word, not a lone letter."""
+    return len(word) > 1 and word not in STOP_WORDS
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Dutch Snowball stem of a folded word."""
+    return _stemmer.stemWord(word)
+
+
+def tokenize(text: str) -> list[str]:
+    """Folded, stop-word-free, stemmed tokens: the shared algorithm of build and browser."""
+    return [stem(word) for word in words(text) if is_indexed(word)]
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    url: str  # site-relative URL without leading slash, e.g. "verhalen/koffie/"
+    kind: str  # one of KIND_LABELS
+    title: str
+    summary: str
+    body: str  # plain text
+    facets: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # name -> [(slug, label)]
+
+
+# --- Index layout -----------------------------------------------------------------
+#
+# zoeken/index.js          manifest: surface words, shard bounds, facets, file names
+# zoeken/index/t<n>-<hash>.js   postings for a contiguous range of stems
+# zoeken/index/d<n>-<hash>.js   url, kind, title and summary of DOC_SHARD_SIZE documents
+#
+# Every file is `SitegenSearch.receive("<name>", <json>);`. Numbers in postings are
+# written as base-32 varints in a string (see encode_numbers), which is about a third
+# of the size of a JSON array of the same numbers, before and after gzip.
+
+FIELD_WEIGHTS = {"title": 6.0, "facets": 3.0, "summary": 2.0, "body": 1.0}
+BODY_LENGTH_NORM = 0.75  # BM25 'b' for the body field
+SATURATION = 1.2  # BM25 'k1'
+SCORE_LEVELS = 15  # posting scores are quantised to 1..SCORE_LEVELS
+TERM_SHARD_CHARS = 12_000  # target raw size of a postings shard
+DOC_SHARD_SIZE = 10
+INDEX_DIR = "zoeken/"
+
+# Base-32 varint digits: the low 5 bits of each digit carry data; digits from the
+# upper half of the alphabet say "more digits follow".
+_FINAL_DIGITS = "0123456789abcdefghijklmnopqrstuv"
+_MORE_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ!#$%&*"
+
+
+def encode_numbers(numbers: list[int]) -> str:
+    """Non-negative integers as one string of base-32 varints (big-endian groups)."""
+    out = []
+    for number in numbers:
+        if number < 0:
+            raise ValueError(f"cannot encode negative number {number}")
+        groups = []
+        while True:
+            groups.append(number & 31)
+            number >>= 5
+            if not number:
+                break
+        groups.reverse()
+        out.extend(_MORE_DIGITS[group] for group in groups[:-1])
+        out.append(_FINAL_DIGITS[groups[-1]])
+    return "".join(out)
+
+
+def decode_numbers(text: str) -> list[int]:
+    """Inverse of encode_numbers (the browser has the same function)."""
+    numbers, value = [], 0
+    for char in text:
+        final = _FINAL_DIGITS.find(char)
+        if final >= 0:
+            numbers.append(value * 32 + final)
+            value = 0
+        else:
+            value = value * 32 + _MORE_DIGITS.index(char)
+    return numbers
+
+
+def front_code(sorted_words: list[str]) -> str:
+    """Sorted words as one string: each entry is a capital letter giving how many leading
+    characters it shares with the previous word (A=0 .. Z=25), then the rest of the word."""
+    out, previous = [], ""
+    for word in sorted_words:
+        shared = 0
+        limit = min(len(word), len(previous), 25)
+        while shared < limit and word[shared] == previous[shared]:
+            shared += 1
+        out.append(chr(65 + shared) + word[shared:])
+        previous = word
+    return "".join(out)
+
+
+def _delta_encode(sorted_ids: list[int]) -> str:
+    deltas, previous = [], -1
+    for doc_id in sorted_ids:
+        deltas.append(doc_id - previous - 1)
+        previous = doc_id
+    return encode_numbers(deltas)
+
+
+def _facet_pairs(document: SearchDocument) -> dict[str, list[tuple[str, str]]]:
+    facets = {name: list(values) for name, values in document.facets.items() if values}
+    facets.setdefault("soort", [(document.kind, KIND_LABELS.get(document.kind, document.kind))])
+    return facets
+
+
+@dataclass
+class _Postings:
+    """Per stem: document ids in increasing order and their posting values."""
+
+    ids: list[int] = field(default_factory=list)
+    values: list[int] = field(default_factory=list)
+
+
+def _score_documents(documents: list[SearchDocument]) -> tuple[dict[str, _Postings], set[str]]:
+    field_counts = []
+    surface_words: set[str] = set()
+    for document in documents:
+        facet_text = " ".join(label for values in _facet_pairs(document).values() for _, label in values)
+        texts = {"title": document.title, "facets": facet_text, "summary": document.summary, "body": document.body}
+        counts = {}
+        for name, text in texts.items():
+            kept = [word for word in words(text) if is_indexed(word)]
+            surface_words.update(kept)
+            counts[name] = Counter(stem(word) for word in kept)
+        field_counts.append(counts)
+    body_lengths = [sum(counts["body"].values()) for counts in field_counts]
+    average_body = (sum(body_lengths) / len(body_lengths)) if body_lengths else 1.0
+    postings: dict[str, _Postings] = defaultdict(_Postings)
+    for doc_id, counts in enumerate(field_counts):
+        body_norm = 1 - BODY_LENGTH_NORM + BODY_LENGTH_NORM * body_lengths[doc_id] / max(average_body, 1.0)
+        stems = set().union(*(counts[name].keys() for name in FIELD_WEIGHTS))
+        for stem_ in sorted(stems):
+            weight = sum(FIELD_WEIGHTS[name] * counts[name][stem_] for name in ("title", "facets", "summary"))
+            weight += FIELD_WEIGHTS["body"] * counts["body"][stem_] / body_norm
+            saturated = weight * (SATURATION + 1) / (weight + SATURATION)
+            level = max(1, min(SCORE_LEVELS, round(saturated / (SATURATION + 1) * SCORE_LEVELS)))
+            in_title = 1 if counts["title"][stem_] else 0
+            entry = postings[stem_]
+            entry.ids.append(doc_id)
+            entry.values.append(level * 2 + in_title)
+    return postings, surface_words
+
+
+def _script(name: str, data) -> bytes:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"SitegenSearch.receive({json.dumps(name)},{payload});\n".encode("utf-8")
+
+
+def _hashed_name(prefix: str, data) -> tuple[str, bytes]:
+    digest = hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()[:10]
+    name = f"{prefix}-{digest}"
+    return name, _script(name, data)
+
+
+def build_search_files(documents: list[SearchDocument]) -> dict[str, bytes]:
+    """All files of the search index, keyed by output-relative path."""
+    postings, surface_words = _score_documents(documents)
+    files: dict[str, bytes] = {}
+
+    # Postings shards: contiguous ranges of sorted stems, cut at about TERM_SHARD_CHARS.
+    shard_bounds, shard_files = [], []
+    current: dict[str, list[str]] = {"stems": [], "postings": []}
+    size = 0
+
+    def flush() -> None:
+        nonlocal current, size
+        if not current["stems"]:
+            return
+        data = [front_code(current["stems"]), current["postings"]]
+        name, content = _hashed_name(f"t{len(shard_files)}", data)
+        files[f"{INDEX_DIR}index/{name}.js"] = content
+        shard_bounds.append(current["stems"][0])
+        shard_files.append(name)
+        current, size = {"stems": [], "postings": []}, 0
+
+    for stem_ in sorted(postings):
+        entry = postings[stem_]
+        ids = []
+        previous = -1
+        for doc_id, value in zip(entry.ids, entry.values):
+            ids.extend((doc_id - previous - 1, value))
+            previous = doc_id
+        encoded = encode_numbers(ids)
+        if size and size + len(encoded) > TERM_SHARD_CHARS:
+            flush()
+        current["stems"].append(stem_)
+        current["postings"].append(encoded)
+        size += len(encoded) + len(stem_) + 4
+    flush()
+
+    # Display shards: what a result shows, DOC_SHARD_SIZE documents per file.
+    kinds = list(KIND_LABELS)
+    for document in documents:
+        if document.kind not in kinds:
+            kinds.append(document.kind)
+    doc_files = []
+    for start in range(0, len(documents), DOC_SHARD_SIZE):
+        rows = [
+            [document.url, kinds.index(document.kind), document.title, document.summary]
+            for document in documents[start : start + DOC_SHARD_SIZE]
+        ]
+        name, content = _hashed_name(f"d{len(doc_files)}", rows)
+        files[f"{INDEX_DIR}index/{name}.js"] = content
+        doc_files.append(name)
+
+    # Facets: per value, the ids of the documents that have it.
+    facet_ids: dict[str, dict[tuple[str, str], list[int]]] = defaultdict(dict)
+    for doc_id, document in enumerate(documents):
+        for name, values in _facet_pairs(document).items():
+            for pair in dict.fromkeys((slug, label) for slug, label in values):
+                facet_ids[name].setdefault(pair, []).append(doc_id)
+    facet_order = [name for name in FACET_NAMES if name in facet_ids]
+    facet_order += sorted(name for name in facet_ids if name not in FACET_NAMES)
+    facets = [
+        [name, [[slug, label, _delta_encode(ids)] for (slug, label), ids in sorted(
+            facet_ids[name].items(), key=lambda item: (-len(item[1]), fold(item[0][1])))]]
+        for name in facet_order
+    ]
+
+    manifest = {
+        "version": FORMAT_VERSION,
+        "count": len(documents),
+        "kinds": [[kind, KIND_LABELS.get(kind, kind)] for kind in kinds],
+        "words": front_code(sorted(surface_words)),
+        "bounds": shard_bounds,
+        "terms": shard_files,
+        "docs": doc_files,
+        "docShardSize": DOC_SHARD_SIZE,
+        "facets": facets,
+    }
+    files[f"{INDEX_DIR}index.js"] = _script("index", manifest)
+    return files
+
+
+def idf(document_count: int, document_frequency: int) -> float:
+    """BM25 inverse document frequency; search.js computes the same from the postings."""
+    return math.log(1 + (document_count - document_frequency + 0.5) / (document_frequency + 0.5))
