@@ -1,0 +1,61 @@
+"""Shared fixtures: building sites into temporary folders and serving them locally."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import BuildOptions, build
+
+REPO = Path(__file__).resolve().parents[1]
+# A fixed "today" keeps golden output and date-dependent pages stable.
+FIXED_TODAY = dt.date(2026, 11, 26)
+
+
+def copy_site(destination: Path, content: Path | None = None, templates: Path | None = None) -> Path:
+    """Copy a site (the repo's own by default) so a test can change it freely."""
+    shutil.copytree(content or REPO / "content", destination / "content")
+    shutil.copytree(templates or REPO / "templates", destination / "templates")
+    return destination
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The repo's sample site, built once per session into a temporary folder."""
+    root = copy_site(tmp_path_factory.mktemp("sample"))
+    build(BuildOptions(source=root, output=root / "output", today=FIXED_TODAY))
+    return root / "output"
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - keep test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve_directory():
+    """Start a static file server on 127.0.0.1 for a folder; returns its base URL."""
+    servers = []
+
+    def start(directory: Path, prefix: str = "") -> str:
+        handler = functools.partial(QuietHandler, directory=str(directory))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/{prefix}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def sample_url(sample_site, serve_directory) -> str:
+    return serve_directory(sample_site)
