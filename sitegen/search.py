@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -34,7 +33,17 @@ KIND_LABELS = {
 }
 
 # Facets in the order the search page shows them; the URL uses these names.
-FACET_NAMES = ("soort", "thema", "categorie", "gemeente", "route", "type", "omvang", "erkenning")
+FACET_LABELS = {
+    "soort": "Soort",
+    "thema": "Thema",
+    "categorie": "Categorie",
+    "gemeente": "Gemeente",
+    "route": "Inkoopmethode",
+    "type": "Soort organisatie",
+    "omvang": "Omvang",
+    "erkenning": "Erkenning",
+}
+FACET_NAMES = tuple(FACET_LABELS)
 
 # Words too common to help find anything. Folded (no diacritics), like the tokens.
 STOP_WORDS = frozenset("""
@@ -286,7 +295,7 @@ def build_search_files(documents: list[SearchDocument]) -> dict[str, bytes]:
     facet_order = [name for name in FACET_NAMES if name in facet_ids]
     facet_order += sorted(name for name in facet_ids if name not in FACET_NAMES)
     facets = [
-        [name, [[slug, label, _delta_encode(ids)] for (slug, label), ids in sorted(
+        [name, FACET_LABELS.get(name, name), [[slug, label, _delta_encode(ids)] for (slug, label), ids in sorted(
             facet_ids[name].items(), key=lambda item: (-len(item[1]), fold(item[0][1])))]]
         for name in facet_order
     ]
@@ -305,7 +314,3 @@ def build_search_files(documents: list[SearchDocument]) -> dict[str, bytes]:
     files[f"{INDEX_DIR}index.js"] = _script("index", manifest)
     return files
 
-
-def idf(document_count: int, document_frequency: int) -> float:
-    """BM25 inverse document frequency; search.js computes the same from the postings."""
-    return math.log(1 + (document_count - document_frequency + 0.5) / (document_frequency + 0.5))
