@@ -217,7 +217,10 @@ def _to_python(node: yaml.Node, path: KeyPath, positions: dict, seen: set[int], 
     positions[path] = (line, column)
     if id(node) in seen:
         # The composer hands back the same node for an alias; expanding it could explode.
-        line, column = positions.get(("key", *path), (line, column))
+        for depth in range(len(path), 0, -1):  # report the alias where it is used
+            if ("key", *path[:depth]) in positions:
+                line, column = positions[("key", *path[:depth])]
+                break
         raise _YamlError(line, column, "YAML-verwijzingen (&anker en *alias) worden niet ondersteund",
                          "schrijf de waarde voluit")
     if node.tag not in _SAFE_TAGS:
