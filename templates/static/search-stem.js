@@ -5,7 +5,8 @@
 // same stems. Defines the global function sitegenDutchStem(word).
 "use strict";
 
-const sitegenDutchStem = (() => {
+// `var`, not `const`: a global property is visible to search.js in every host.
+var sitegenDutchStem = (() => {
   const group = (letters) => new Set(letters);
   const VOWEL = group("aeiouyàáâäèéêëìíîïòóôöùúûü");
   const VOWEL_WX = group("aeiouwxyàáâäèéêëìíîïòóôöùúûü");

@@ -499,7 +499,7 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
   };
   const stemScriptUrl = (() => {
     const current = document.currentScript;
-    return current ? new URL("search-stem.js", current.src).href : null;
+    return current && current.src ? new URL("search-stem.js", current.src).href : null;
   })();
 
   let indexPromise = null;

@@ -1,0 +1,196 @@
+"""Unit tests for the search stage: tokenizer, encodings and the index files."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from sitegen.search import (
+    STOP_WORDS,
+    SearchDocument,
+    build_search_files,
+    decode_numbers,
+    encode_numbers,
+    fold,
+    front_code,
+    tokenize,
+    words,
+)
+
+
+def read_script(content: bytes) -> tuple[str, object]:
+    """Name and data of a `SitegenSearch.receive(name, data);` file."""
+    match = re.fullmatch(r'SitegenSearch\.receive\(("[^"]*"),(.*)\);\n', content.decode("utf-8"), re.S)
+    assert match, content[:80]
+    return json.loads(match.group(1)), json.loads(match.group(2))
+
+
+def unfront_code(text: str) -> list[str]:
+    result, previous = [], ""
+    for shared, rest in re.findall(r"([A-Z])([a-z0-9]*)", text):
+        previous = previous[: ord(shared) - 65] + rest
+        result.append(previous)
+    return result
+
+
+def decode_ids(text: str) -> list[int]:
+    ids, previous = [], -1
+    for delta in decode_numbers(text):
+        previous += delta + 1
+        ids.append(previous)
+    return ids
+
+
+def doc(url, kind="verhaal", title="", summary="", body="", **facets):
+    return SearchDocument(url=url, kind=kind, title=title, summary=summary, body=body, facets=facets)
+
+
+@pytest.mark.parametrize(("text", "folded"), [
+    ("Stérk", "sterk"),
+    ("geïnspireerd", "geinspireerd"),
+    ("ÉÉN café", "een cafe"),
+    ("Straße", "strasse"),
+    ("Ærø", "aero"),
+    ("ĳsselmeer", "ijsselmeer"),
+])
+def test_fold_removes_case_and_diacritics(text, folded):
+    assert fold(text) == folded
+
+
+def test_words_split_on_everything_but_letters_and_digits():
+    assert words("Auto's, West-Brabant & CO₂ in 2027!") == ["auto", "s", "west", "brabant", "co2", "in", "2027"]
+
+
+def test_tokenize_drops_stop_words_and_single_letters_and_stems():
+    assert tokenize("De inkoop van een koffiepakket bij de gemeente") == ["inkoop", "koffiepakket", "meen"]
+    assert "s" not in tokenize("auto's")
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    ("inkoop", "inkopen"),
+    ("koffieboon", "koffiebonen"),
+    ("Stérk", "sterk"),
+    ("geïnspireerd", "geinspireerd"),
+    ("ondernemer", "ondernemers"),
+    ("lunchlezing", "lunchlezingen"),
+])
+def test_inflections_and_diacritics_share_a_token(one, other):
+    assert tokenize(one) == tokenize(other)
+    assert tokenize(one)
+
+
+def test_stop_words_are_folded_words():
+    assert all(word == fold(word) and words(word) == [word] for word in STOP_WORDS)
+
+
+@pytest.mark.parametrize("numbers", [[], [0], [31], [32], [0, 1, 31, 32, 33, 1023, 1024, 123456789]])
+def test_number_encoding_round_trips(numbers):
+    encoded = encode_numbers(numbers)
+    assert decode_numbers(encoded) == numbers
+    assert len(encoded) == sum(max(1, (n.bit_length() + 4) // 5) for n in numbers)
+
+
+def test_number_encoding_refuses_negative_numbers():
+    with pytest.raises(ValueError):
+        encode_numbers([-1])
+
+
+def test_front_coding_round_trips():
+    sorted_words = ["inkoop", "inkoper", "inkoopt", "koffie", "koffieboon", "koffiebonen", "x" * 40, "x" * 41]
+    sorted_words.sort()
+    assert unfront_code(front_code(sorted_words)) == sorted_words
+
+
+@pytest.fixture
+def documents():
+    return [
+        doc("verhalen/koffie/", title="Koffiebonen voor het stadskantoor", summary="Een kleine inkoop.",
+            body="De gemeente kocht koffie van een sociale onderneming.",
+            thema=[("inclusieve-arbeidsmarkt", "Inclusieve arbeidsmarkt")], gemeente=[("breda", "Breda")]),
+        doc("ondernemers/brander/", kind="ondernemer", title="De Brander", summary="Brandt koffie.",
+            body="Werk voor mensen met een afstand tot de arbeidsmarkt.", gemeente=[("oisterwijk", "Oisterwijk")]),
+        doc("verhalen/xss/", title='<img src=x onerror="alert(1)">', summary="</script><b>vet</b>", body=""),
+    ]
+
+
+def test_index_files_are_scripts_with_hashed_shard_names(documents):
+    files = build_search_files(documents)
+    assert "zoeken/index.js" in files
+    shards = [path for path in files if path != "zoeken/index.js"]
+    assert shards and all(re.fullmatch(r"zoeken/index/[td]\d+-[0-9a-f]{10}\.js", path) for path in shards)
+    name, manifest = read_script(files["zoeken/index.js"])
+    assert name == "index"
+    assert manifest["count"] == 3
+    for path in shards:
+        shard_name, _ = read_script(files[path])
+        assert path == f"zoeken/index/{shard_name}.js"
+        assert shard_name in manifest["terms"] + manifest["docs"]
+
+
+def test_index_build_is_deterministic(documents):
+    assert build_search_files(documents) == build_search_files(list(documents))
+
+
+def test_manifest_lists_surface_words_including_facet_labels(documents):
+    _, manifest = read_script(build_search_files(documents)["zoeken/index.js"])
+    vocabulary = unfront_code(manifest["words"])
+    assert vocabulary == sorted(vocabulary)
+    # A place name that only occurs as a facet value is searchable.
+    assert "oisterwijk" in vocabulary
+    assert "koffiebonen" in vocabulary
+    assert not set(vocabulary) & STOP_WORDS
+
+
+def test_postings_mark_title_matches(documents):
+    files = build_search_files(documents)
+    _, manifest = read_script(files["zoeken/index.js"])
+    postings = {}
+    for name in manifest["terms"]:
+        _, (packed_stems, packed) = read_script(files[f"zoeken/index/{name}.js"])
+        for stem_, encoded in zip(unfront_code(packed_stems), packed):
+            numbers = decode_numbers(encoded)
+            doc_ids, previous = [], -1
+            for delta in numbers[::2]:
+                previous += delta + 1
+                doc_ids.append(previous)
+            postings[stem_] = dict(zip(doc_ids, numbers[1::2]))
+    koffie = postings[tokenize("koffie")[0]]
+    assert set(koffie) == {0, 1}
+    assert koffie[0] & 1 == 0 and koffie[1] & 1 == 0  # 'koffie' is in neither title
+    koffieboon = postings[tokenize("koffiebonen")[0]]
+    assert koffieboon[0] & 1 == 1
+    # The title match scores higher than a body match.
+    assert koffieboon[0] >> 1 > koffie[0] >> 1
+
+
+def test_facets_and_display_data(documents):
+    files = build_search_files(documents)
+    _, manifest = read_script(files["zoeken/index.js"])
+    facets = {name: (label, values) for name, label, values in manifest["facets"]}
+    assert list(facets) == ["soort", "thema", "gemeente"]
+    soort_label, soort_values = facets["soort"]
+    assert soort_label == "Soort"
+    assert {slug: decode_ids(ids) for slug, _, ids in soort_values} == {"verhaal": [0, 2], "ondernemer": [1]}
+    rows = []
+    for name in manifest["docs"]:
+        rows += read_script(files[f"zoeken/index/{name}.js"])[1]
+    kinds = [kind for kind, _ in manifest["kinds"]]
+    assert [(url, kinds[kind], title) for url, kind, title, _ in rows] == [
+        ("verhalen/koffie/", "verhaal", "Koffiebonen voor het stadskantoor"),
+        ("ondernemers/brander/", "ondernemer", "De Brander"),
+        ("verhalen/xss/", "verhaal", '<img src=x onerror="alert(1)">'),
+    ]
+    # Data stays data: the markup is a JSON string, the closing tag cannot end a script.
+    assert rows[2][3] == "</script><b>vet</b>"
+
+
+def test_large_index_is_split_into_shards():
+    documents = [doc(f"verhalen/v{n}/", title=f"Verhaal {n}", body=" ".join(f"woord{n}x{m}" for m in range(60)))
+                 for n in range(300)]
+    files = build_search_files(documents)
+    _, manifest = read_script(files["zoeken/index.js"])
+    assert len(manifest["terms"]) > 1
+    assert manifest["bounds"] == sorted(manifest["bounds"])
+    assert len(manifest["docs"]) == 30
