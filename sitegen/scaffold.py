@@ -49,8 +49,15 @@ BODIES = {
     "case": "\n## Aanleiding\n\n\n## Aanpak\n\n\n## Resultaat\n\n\n## Wat werkte en wat schuurde\n\n\n## Tip voor collega's\n\n",
     "event": "\nWaar gaat de bijeenkomst over, en voor wie is ze bedoeld?\n",
 }
+for _kind in EXAMPLES.values():
+    _kind.setdefault("image", "{src: media/naam.jpg, alt: Wat er op de afbeelding staat}")
+    _kind.setdefault("logo", "{src: media/naam.svg, alt: Logo van ...}")
+    _kind.setdefault("aliases", "[/verhalen/oude-naam/]")
+    for _url_field in ("website", "online_url", "registration_url", "tender_url", "mvi_policy", "procurement_calendar"):
+        _kind.setdefault(_url_field, "https://")
+
 # Fields that are rarely known at the start are written commented out.
-OPTIONAL_COMMENTED = {"aliases", "image", "logo", "online_url", "registration_url", "tender_url",
+OPTIONAL_COMMENTED = {"aliases", "quote", "speakers", "image", "logo", "online_url", "registration_url", "tender_url",
                       "mvi_policy", "procurement_calendar", "website"}
 
 

@@ -336,7 +336,7 @@ class Obj(FieldType):
                 ctx.warning_at_key(key_path + (key,), f"onbekend veld '{key}' wordt genegeerd",
                                    did_you_mean(key, self.fields))
         for name, field_type in self.fields.items():
-            if value.get(name) is None:
+            if value.get(name) is None or (value.get(name) == "" and not field_type.required):
                 if field_type.required:
                     where = key_path or ()
                     ctx.error(where, f"verplicht veld '{_label(key_path + (name,))}' ontbreekt")
