@@ -114,7 +114,9 @@ class SearchDocument:
 # of the size of a JSON array of the same numbers, before and after gzip.
 
 FIELD_WEIGHTS = {"title": 6.0, "facets": 3.0, "summary": 2.0, "body": 1.0}
-BODY_LENGTH_NORM = 0.75  # BM25 'b' for the body field
+# BM25 'b' per field: how much a long field dilutes each of its words. A short title
+# that is mostly the query (an enterprise's name) beats a long one that mentions it.
+LENGTH_NORM = {"title": 0.5, "facets": 0.0, "summary": 0.25, "body": 0.75}
 SATURATION = 1.2  # BM25 'k1'
 SCORE_LEVELS = 15  # posting scores are quantised to 1..SCORE_LEVELS
 TERM_SHARD_CHARS = 12_000  # target raw size of a postings shard
@@ -206,15 +208,15 @@ def _score_documents(documents: list[SearchDocument]) -> tuple[dict[str, _Postin
             surface_words.update(kept)
             counts[name] = Counter(stem(word) for word in kept)
         field_counts.append(counts)
-    body_lengths = [sum(counts["body"].values()) for counts in field_counts]
-    average_body = (sum(body_lengths) / len(body_lengths)) if body_lengths else 1.0
+    lengths = {name: [sum(counts[name].values()) for counts in field_counts] for name in FIELD_WEIGHTS}
+    averages = {name: max(1.0, sum(values) / len(values)) if values else 1.0 for name, values in lengths.items()}
     postings: dict[str, _Postings] = defaultdict(_Postings)
     for doc_id, counts in enumerate(field_counts):
-        body_norm = 1 - BODY_LENGTH_NORM + BODY_LENGTH_NORM * body_lengths[doc_id] / max(average_body, 1.0)
+        norms = {name: 1 - LENGTH_NORM[name] + LENGTH_NORM[name] * lengths[name][doc_id] / averages[name]
+                 for name in FIELD_WEIGHTS}
         stems = set().union(*(counts[name].keys() for name in FIELD_WEIGHTS))
         for stem_ in sorted(stems):
-            weight = sum(FIELD_WEIGHTS[name] * counts[name][stem_] for name in ("title", "facets", "summary"))
-            weight += FIELD_WEIGHTS["body"] * counts["body"][stem_] / body_norm
+            weight = sum(FIELD_WEIGHTS[name] * counts[name][stem_] / norms[name] for name in FIELD_WEIGHTS)
             saturated = weight * (SATURATION + 1) / (weight + SATURATION)
             level = max(1, min(SCORE_LEVELS, round(saturated / (SATURATION + 1) * SCORE_LEVELS)))
             in_title = 1 if counts["title"][stem_] else 0

@@ -679,7 +679,7 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
 
     const renderNoResults = async (result, total) => {
       const box = element("div", "search-empty");
-      box.append(element("p", "search-empty__title", TEXT.noResults(state.query)));
+      box.append(element("p", "search-empty__title", TEXT.noResults(state.query.trim())));
       const hasFilters = [...state.selected.values()].some((slugs) => slugs.size);
       if (hasFilters && total > 0) {
         const line = element("p");
@@ -880,14 +880,14 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
 
     input.addEventListener("focus", () => {
       openIndex().catch(() => {});
-      if (input.value.trim() && panel.childElementCount) panel.hidden = false;
     });
     input.addEventListener("input", update);
     form.addEventListener("keydown", (event) => {
       const all = links();
       const at = all.indexOf(document.activeElement);
-      if (event.key === "ArrowDown" && !panel.hidden && all.length) {
+      if (event.key === "ArrowDown" && all.length) {
         event.preventDefault();
+        panel.hidden = false;
         all[Math.min(at + 1, all.length - 1)].focus();
       } else if (event.key === "ArrowUp" && at >= 0) {
         event.preventDefault();
