@@ -190,16 +190,14 @@ _SAFE_TAGS = {
 def parse_yaml(text: str, line_offset: int = 0) -> tuple[Any, dict[KeyPath, Position]]:
     """Parse YAML with the safe loader's grammar, recording the position of each node."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
         column = (mark.column + 1) if mark else 1
-        message = (error.problem or error.context or "ongeldige YAML").strip()
-        hint = ""
-        if "\t" in text.split("\n")[mark.line if mark else 0] if mark else False:
-            hint = "gebruik spaties om in te springen, geen tabs"
-        raise _YamlError(line, column, f"ongeldige YAML: {message}", hint) from None
+        source_line = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
+        message, hint = _explain(error.problem or error.context or "", source_line)
+        raise _YamlError(line, column, message, hint) from None
     except yaml.YAMLError as error:  # pragma: no cover - composer errors are all marked
         raise _YamlError(1 + line_offset, 1, f"ongeldige YAML: {error}") from None
     positions: dict[KeyPath, Position] = {}
@@ -210,6 +208,22 @@ def parse_yaml(text: str, line_offset: int = 0) -> tuple[Any, dict[KeyPath, Posi
 
 
 _constructor = yaml.SafeLoader("")
+# libyaml's parser is an order of magnitude faster and gives the same node marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _explain(problem: str, source_line: str) -> tuple[str, str]:
+    """A Dutch message for the YAML mistakes editors make most."""
+    if "\t" in source_line[: len(source_line) - len(source_line.lstrip())] or ("\t" in source_line and "token" in problem):
+        return "ongeldige YAML: tab gevonden", "gebruik spaties om in te springen, geen tabs"
+    if "mapping values are not allowed" in problem:
+        return ("ongeldige YAML: onverwachte dubbele punt",
+                "zet tekst met ': ' erin tussen aanhalingstekens")
+    if "could not find expected ':'" in problem or "expected <block end>" in problem:
+        return "ongeldige YAML: de inspringing of een sleutel klopt niet", "controleer de spaties aan het begin van de regel"
+    if "found unexpected end of stream" in problem or "unexpected end" in problem:
+        return "ongeldige YAML: een aanhalingsteken of haakje wordt niet gesloten", ""
+    return f"ongeldige YAML: {problem.strip() or 'onbekende fout'}", ""
 
 
 def _to_python(node: yaml.Node, path: KeyPath, positions: dict, seen: set[int], line_offset: int) -> Any:

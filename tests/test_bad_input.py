@@ -53,8 +53,14 @@ def replace(root: Path, rel: str, old: str, new: str) -> None:
 def test_tab_indentation(site, capsys):
     replace(site, ENTERPRISE, "location:\n  municipality: breda", "location:\n\tmunicipality: breda")
     assert build_fails(site, capsys) == [
-        "content/enterprises/de-soeppan.yaml:8:1: error: ongeldige YAML: found character '\\t' that cannot start"
-        " any token (gebruik spaties om in te springen, geen tabs)"]
+        "content/enterprises/de-soeppan.yaml:8:1: error: ongeldige YAML: tab gevonden"
+        " (gebruik spaties om in te springen, geen tabs)"]
+
+
+def test_colon_in_an_unquoted_value(site, capsys):
+    replace(site, ENTERPRISE, "summary: Een keuken", "summary: Let op: een keuken")
+    assert build_fails(site, capsys) == [
+        f"{ENTERPRISE}:2:16: error: ongeldige YAML: onverwachte dubbele punt (zet tekst met ': ' erin tussen aanhalingstekens)"]
 
 
 def test_front_matter_not_closed(site, capsys):
