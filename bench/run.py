@@ -125,12 +125,21 @@ class BuildFailed(RuntimeError):
     pass
 
 
-def timed_run(cmd: list[str], cwd: Path, env: dict, log: Path, timeout: float) -> tuple[float, int]:
-    """Run one build; return wall seconds and the peak RSS (KiB) of the largest process in its tree.
+@dataclass
+class Run:
+    seconds: float  # wall clock, what the targets are about
+    cpu: float  # user + system time of the whole tree: less sensitive to other load on the machine
+    rss_kib: int  # largest resident set of any single process in the tree
+    load: float  # 1-minute load average just before the run
+
+
+def timed_run(cmd: list[str], cwd: Path, env: dict, log: Path, timeout: float) -> Run:
+    """Run one build and measure it.
 
     os.wait4 reports the child's own usage merged with that of the descendants it waited for,
-    so a wrapper process (or a worker pool) does not hide the real peak.
+    so a wrapper process (or a worker pool) does not hide the real peak or CPU time.
     """
+    load = os.getloadavg()[0]
     with log.open("ab") as sink:
         sink.write(f"$ {' '.join(cmd)}\n".encode())
         sink.flush()
@@ -151,7 +160,7 @@ def timed_run(cmd: list[str], cwd: Path, env: dict, log: Path, timeout: float) -
     if proc.returncode != 0:
         tail = log.read_text(errors="replace").splitlines()[-15:]
         raise BuildFailed(f"exit {proc.returncode}: {' '.join(cmd)}\n" + "\n".join(tail))
-    return seconds, usage.ru_maxrss
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, load)
 
 
 def clean(tool: Tool, site: Path) -> None:
@@ -171,35 +180,57 @@ def append_sentence(path: Path, run: int) -> None:
         story.write(f"\n{corpus.EDIT_SENTENCE} Meting {run}.\n")
 
 
-def measure_tool(tool: Tool, site: Path, edit_file: Path, repeats: int, slow: float, timeout: float,
-                 log: Path) -> dict:
-    """Cold builds, then no-change rebuilds, then one-story-edit rebuilds; each repeated."""
-    times: dict[str, list[float]] = {kind: [] for kind in KINDS}
-    peak = 0
+@dataclass
+class Subject:
+    """One tool on one generated site, with its runs so far."""
+    tool: Tool
+    site: Path
+    edit_file: Path
+    runs: dict[str, list[Run]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
+    pages: int = 0
+    error: str | None = None
 
-    def run(kind: str) -> None:
-        nonlocal peak
-        seconds, rss = timed_run(tool.command(site), site, tool.env, log, timeout)
-        times[kind].append(seconds)
-        peak = max(peak, rss)
-        print(f"    {tool.name:8} {kind:9} {seconds:8.3f} s  {rss / MB:7.0f} MB", flush=True)
+    def round(self, number: int, log: Path, timeout: float) -> None:
+        """A cold build, a no-change rebuild, then a rebuild after appending one sentence to one story."""
+        clean(self.tool, self.site)
+        for kind in KINDS:
+            if kind == "edit":
+                append_sentence(self.edit_file, number)
+            run = timed_run(self.tool.command(self.site), self.site, self.tool.env, log, timeout)
+            self.runs[kind].append(run)
+            if kind == "cold":
+                self.pages = count_pages(self.tool.output(self.site))
+            print(f"    {self.tool.name:8} {kind:9} {run.seconds:8.3f} s  cpu {run.cpu:7.2f} s  "
+                  f"{run.rss_kib / MB:6.0f} MB  load {run.load:4.1f}", flush=True)
 
-    def repeat_count() -> int:
-        return repeats if not times["cold"] or times["cold"][0] <= slow else 1
+    def summary(self) -> dict:
+        if self.error:
+            return {"error": self.error}
+        return {
+            "median": {k: statistics.median(r.seconds for r in runs) for k, runs in self.runs.items()},
+            "median_cpu": {k: statistics.median(r.cpu for r in runs) for k, runs in self.runs.items()},
+            "runs": {k: [vars(r) for r in runs] for k, runs in self.runs.items()},
+            "peak_mb": max(r.rss_kib for runs in self.runs.values() for r in runs) / MB,
+            "pages": self.pages,
+            "load": [min(r.load for runs in self.runs.values() for r in runs),
+                     max(r.load for runs in self.runs.values() for r in runs)],
+        }
 
-    clean(tool, site)
-    run("cold")
-    pages = count_pages(tool.output(site))
-    for _ in range(repeat_count() - 1):
-        clean(tool, site)
-        run("cold")
-    for _ in range(repeat_count()):
-        run("nochange")
-    for number in range(1, repeat_count() + 1):
-        append_sentence(edit_file, number)
-        run("edit")
-    return {"times": times, "median": {k: statistics.median(v) for k, v in times.items()},
-            "peak_mb": peak / MB, "pages": pages}
+
+def measure_size(subjects: list[Subject], repeats: int, slow: float, timeout: float, log: Path) -> None:
+    """Rounds over all tools in turn, so that load from elsewhere hits every tool alike.
+
+    A tool whose first cold build took longer than `slow` seconds is left out of later rounds.
+    """
+    for number in range(1, repeats + 1):
+        for subject in subjects:
+            if subject.error or (number > 1 and subject.runs["cold"][0].seconds > slow):
+                continue
+            try:
+                subject.round(number, log, timeout)
+            except BuildFailed as error:
+                print(f"    {subject.tool.name} FAILED: {error}", flush=True)
+                subject.error = str(error)
 
 
 # ---------------------------------------------------------------- reporting
@@ -221,20 +252,25 @@ def size_table(size: int, results: dict[str, dict]) -> str:
         f"### {size:,} stories".replace(",", "."),
         "",
         "| tool | pages | cold build s | cold ÷ Hugo cold | no-change s | ÷ Hugo cold | one-story edit s "
-        "| ÷ Hugo cold | peak memory MB | pages/s (cold) |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| ÷ Hugo cold | peak memory MB | pages/s (cold) | cold CPU s | runs |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
+    loads = []
     for name, result in results.items():
         if "error" in result:
-            lines.append(f"| {name} | failed: {result['error'].splitlines()[0]} |" + " |" * 8)
+            lines.append(f"| {name} | failed: {result['error'].splitlines()[0]} |" + " |" * 10)
             continue
         median = result["median"]
+        loads += result["load"]
         ratio = (lambda v: v / hugo) if hugo else (lambda v: None)
         lines.append(
             f"| {name} | {result['pages']} | {fmt_seconds(median['cold'])} | {fmt_ratio(ratio(median['cold']))} "
             f"| {fmt_seconds(median['nochange'])} | {fmt_ratio(ratio(median['nochange']))} "
             f"| {fmt_seconds(median['edit'])} | {fmt_ratio(ratio(median['edit']))} "
-            f"| {result['peak_mb']:.0f} | {result['pages'] / median['cold']:.0f} |")
+            f"| {result['peak_mb']:.0f} | {result['pages'] / median['cold']:.0f} "
+            f"| {fmt_seconds(result['median_cpu']['cold'])} | {len(result['runs']['cold'])} |")
+    if loads:
+        lines += ["", f"Load average before each build: {min(loads):.1f} to {max(loads):.1f}."]
     return "\n".join(lines)
 
 
@@ -346,21 +382,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"## {size} stories: generating", flush=True)
             world = generate.build_world(size, args.seed)
             edit_slug = world.stories[size // 2].slug
-            all_results[size] = {}
+            subjects = []
             for name in plan[size]:
                 site = workdir / f"{size}-{name}"
                 if site.exists():
                     shutil.rmtree(site)
                 generate.generate(size, site, name, args.seed, world)
-                try:
-                    all_results[size][name] = measure_tool(
-                        tools[name], site, generate.story_file(name, site, edit_slug), args.repeats,
-                        args.slow, args.timeout, log)
-                except BuildFailed as error:
-                    print(f"    {name} FAILED: {error}", flush=True)
-                    all_results[size][name] = {"error": str(error)}
-                if name != "sitegen" and not args.keep:
-                    shutil.rmtree(site)  # peers' copies are large and no longer needed
+                subjects.append(Subject(tools[name], site, generate.story_file(name, site, edit_slug)))
+            measure_size(subjects, args.repeats, args.slow, args.timeout, log)
+            all_results[size] = {subject.tool.name: subject.summary() for subject in subjects}
+            for subject in subjects:
+                if subject.tool.name != "sitegen" and not args.keep:
+                    shutil.rmtree(subject.site)  # peers' copies are large and no longer needed
             if args.serve and size == args.target_size and "sitegen" in plan[size]:
                 import serve_latency
                 site = workdir / f"{size}-sitegen"
