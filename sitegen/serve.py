@@ -1,31 +1,249 @@
-"""Preview server: builds the site and serves output/ on 127.0.0.1."""
+"""Preview server: builds, serves output/ on 127.0.0.1, rebuilds on save, reloads the browser.
+
+Built on livereload's WebSocket handler and protocol, inside a small tornado application of
+our own so that we control what is served: nothing outside output/, only local Host headers,
+and an error overlay instead of a reload when a build fails."""
 
 from __future__ import annotations
 
-import functools
-import http.server
+import json
+import os
 import sys
+import threading
+import time
+import webbrowser
+from pathlib import Path
+
+from livereload.handlers import LiveReloadHandler
+from tornado import ioloop, web
 
 from .build import BuildOptions, build
-from .errors import BuildFailed, format_report
+from .errors import BuildFailed, Problem, format_report
+
+POLL_SECONDS = 0.05  # how often content/ and templates/ are scanned for changes
+SETTLE_SECONDS = 0.06  # a burst of saves is done when nothing changed for this long
+CLIENT_PATH = "/__sitegen__/live.js"
+CLIENT_SCRIPT = (Path(__file__).parent / "live.js").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- watching
+
+def snapshot_sources(source: Path) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every file under content/ and templates/; never output/ or caches."""
+    state: dict[str, tuple[int, int]] = {}
+    for folder in ("content", "templates"):
+        stack = [source / folder]
+        while stack:
+            try:
+                entries = list(os.scandir(stack.pop()))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                else:
+                    try:
+                        info = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    state[entry.path] = (info.st_mtime_ns, info.st_size)
+    return state
+
+
+class Rebuilder:
+    """Watches the sources and rebuilds after a burst of saves has settled."""
+
+    def __init__(self, options: BuildOptions, build_function=build):
+        self.options = options
+        self.build_function = build_function
+        self.problems: list[Problem] = []
+        self.state = snapshot_sources(options.source)
+        self.changed_at: float | None = None
+        self.builds = 0
+
+    def rebuild(self) -> bool:
+        try:
+            result = self.build_function(self.options)
+        except BuildFailed as error:
+            self.problems = [p for p in error.problems if p.severity == "error"]
+            print(format_report(error.problems), file=sys.stderr, flush=True)
+            print("De vorige versie van de site blijft zichtbaar.", file=sys.stderr, flush=True)
+            return False
+        self.builds += 1
+        self.problems = []
+        if result.warnings:
+            print(format_report(result.warnings), file=sys.stderr, flush=True)
+        print(f"Opnieuw gebouwd: {result.written} bestanden gewijzigd.", flush=True)
+        return True
+
+    def poll(self) -> bool | None:
+        """Called often; returns True/False after a rebuild, None when nothing happened."""
+        current = snapshot_sources(self.options.source)
+        now = time.monotonic()
+        if current != self.state:
+            self.state = current
+            self.changed_at = now
+            return None
+        if self.changed_at is not None and now - self.changed_at >= SETTLE_SECONDS:
+            self.changed_at = None
+            return self.rebuild()
+        return None
+
+
+# ---------------------------------------------------------------- web application
+
+def allowed_hosts(host: str, port: int) -> set[str]:
+    names = {host, "localhost", "127.0.0.1", "[::1]"}
+    return {name for name in names} | {f"{name}:{port}" for name in names}
+
+
+class GuardMixin:
+    """Refuses requests whose Host header is not ours (DNS rebinding)."""
+
+    hosts: set[str] = set()
+
+    def prepare(self):
+        if self.request.host.lower() not in self.hosts:
+            raise web.HTTPError(403)
+
+
+class OutputHandler(GuardMixin, web.StaticFileHandler):
+    """Serves output/, with the live-reload client added to HTML pages."""
+
+    rebuilder: Rebuilder | None = None
+
+    async def get(self, path: str, include_body: bool = True):
+        try:
+            await super().get(path, include_body)
+        except web.HTTPError as error:
+            if error.status_code == 403:  # tornado's answer to '../': say nothing exists there
+                raise web.HTTPError(404) from None
+            raise
+
+    def validate_absolute_path(self, root: str, absolute_path: str):
+        root = os.path.realpath(root)
+        if not os.path.realpath(absolute_path).startswith(root + os.sep) and os.path.realpath(absolute_path) != root:
+            raise web.HTTPError(404)  # never reveal that something exists outside output/
+        try:
+            return super().validate_absolute_path(root, absolute_path)
+        except web.HTTPError as error:
+            if error.status_code == 403:
+                raise web.HTTPError(404) from None
+            raise
+
+    def write_error(self, status_code: int, **kwargs):
+        not_found = Path(self.root) / "404.html"
+        if status_code == 404 and not_found.is_file():
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(inject_client(not_found.read_bytes()))
+        else:
+            self.finish(f"{status_code}")
+
+    def get_content(self, abspath, start=None, end=None):
+        if abspath.endswith(".html"):
+            with open(abspath, "rb") as file:
+                yield inject_client(file.read())
+            return
+        yield from super().get_content(abspath, start, end)
+
+    def get_content_size(self):
+        if self.absolute_path.endswith(".html"):
+            with open(self.absolute_path, "rb") as file:
+                return len(inject_client(file.read()))
+        return super().get_content_size()
+
+    def set_extra_headers(self, path):
+        self.set_header("Cache-Control", "no-store")
+
+    def compute_etag(self):
+        return None
+
+
+class ClientHandler(GuardMixin, web.RequestHandler):
+    def get(self):
+        self.set_header("Content-Type", "application/javascript; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(CLIENT_SCRIPT)
+
+
+class SocketHandler(LiveReloadHandler):
+    """livereload's WebSocket handler, plus our error messages and an origin check."""
+
+    hosts: set[str] = set()
+    rebuilder: Rebuilder | None = None
+
+    def check_origin(self, origin: str) -> bool:
+        host = origin.split("://", 1)[-1].rstrip("/").lower()
+        return host in self.hosts
+
+    def prepare(self):
+        if self.request.host.lower() not in self.hosts:
+            raise web.HTTPError(403)
+
+    def on_message(self, message):
+        super().on_message(message)
+        if json.loads(message).get("command") == "info" and self.rebuilder:
+            self.send_message(problems_message(self.rebuilder.problems))
+
+
+def inject_client(html: bytes) -> bytes:
+    """The live-reload client exists only in served pages, never in build output."""
+    tag = f'<script src="{CLIENT_PATH}" defer></script>'.encode()
+    return html.replace(b"</head>", tag + b"</head>", 1) if b"</head>" in html else html + tag
+
+
+def problems_message(problems: list[Problem]) -> dict:
+    return {"command": "sitegen-problems",
+            "problems": [{"path": p.path, "line": p.line, "column": p.column,
+                          "message": p.message, "hint": p.hint} for p in problems]}
+
+
+def broadcast(message: dict) -> None:
+    for waiter in list(LiveReloadHandler.waiters):
+        try:
+            waiter.write_message(message)
+        except Exception:  # noqa: BLE001 - a closed tab must not stop the others
+            LiveReloadHandler.waiters.discard(waiter)
+
+
+def make_application(rebuilder: Rebuilder, output: Path, host: str, port: int) -> web.Application:
+    hosts = allowed_hosts(host.lower(), port)
+    guard = {"hosts": hosts, "rebuilder": rebuilder}
+    output_handler = type("Output", (OutputHandler,), guard)
+    socket_handler = type("Socket", (SocketHandler,), guard)
+    client_handler = type("Client", (ClientHandler,), guard)
+    return web.Application([
+        (r"/livereload", socket_handler),
+        (CLIENT_PATH, client_handler),
+        (r"/(.*)", output_handler, {"path": str(output), "default_filename": "index.html"}),
+    ])
+
+
+def on_poll(rebuilder: Rebuilder) -> None:
+    outcome = rebuilder.poll()
+    if outcome is True:
+        broadcast(problems_message([]))
+        broadcast({"command": "reload", "path": "*", "liveCSS": False, "liveImg": False})
+    elif outcome is False:
+        broadcast(problems_message(rebuilder.problems))
 
 
 def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> int:
+    rebuilder = Rebuilder(options)
+    if not rebuilder.rebuild() and not (options.output_dir / "index.html").is_file():
+        print("Er is nog geen eerdere versie om te tonen; herstel de fouten en start opnieuw.", file=sys.stderr)
+        return 1
+    app = make_application(rebuilder, options.output_dir, host, port)
+    app.listen(port, address=host)
+    loop = ioloop.IOLoop.current()
+    ioloop.PeriodicCallback(lambda: on_poll(rebuilder), POLL_SECONDS * 1000).start()
+    print(f"De site staat op http://{host}:{port}/ (stoppen: Ctrl+C)", flush=True)
+    if open_browser:
+        threading.Timer(0.5, webbrowser.open, args=(f"http://{host}:{port}/",)).start()
     try:
-        build(options)
-    except BuildFailed as error:
-        print(format_report(error.problems), file=sys.stderr)
-        if not options.output_dir.is_dir():
-            return 1
-        print("De vorige versie van de site blijft zichtbaar.", file=sys.stderr)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(options.output_dir))
-    with http.server.ThreadingHTTPServer((host, port), handler) as server:
-        print(f"De site staat op http://{host}:{port}/ (stop met Ctrl+C)")
-        if open_browser:
-            import webbrowser
-            webbrowser.open(f"http://{host}:{port}/")
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
+        loop.start()
+    except KeyboardInterrupt:
+        pass
     return 0
