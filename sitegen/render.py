@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
+import segno
 import yaml
 from markupsafe import Markup
 
@@ -88,11 +89,28 @@ def format_money(value: Any) -> str:
     return f"€ {format_number(value)}"
 
 
+def _without_empty(data: Any) -> Any:
+    """Structured data without keys whose value is missing, as schema.org validators prefer."""
+    if isinstance(data, dict):
+        pairs = ((key, _without_empty(value)) for key, value in data.items())
+        return {key: value for key, value in pairs if value not in (None, "", [], {})}
+    if isinstance(data, (list, tuple)):
+        return [_without_empty(value) for value in data]
+    return data
+
+
 def json_ld(data: Any) -> Markup:
     """JSON for a <script type="application/ld+json">, safe inside the element."""
-    text = json.dumps(data, ensure_ascii=False, default=str)
+    text = json.dumps(_without_empty(data), ensure_ascii=False, default=str)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
+
+
+def qr_svg(text: str) -> Markup:
+    """A QR code as inline SVG, made at build time; decorative, since the URL is printed next to it."""
+    code = segno.make(text, error="m")
+    svg = code.svg_inline(scale=1, svgclass="qr", lineclass=None, omitsize=True, dark="#000", light="#fff")
+    return Markup(svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1))
 
 
 FILTERS: dict[str, Callable] = {
@@ -101,6 +119,7 @@ FILTERS: dict[str, Callable] = {
     "number_nl": format_number,
     "money": format_money,
     "json_ld": json_ld,
+    "qr_svg": qr_svg,
 }
 
 
