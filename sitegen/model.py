@@ -38,6 +38,10 @@ class Term:
     def count(self) -> int:
         return len(self.cases) + len(self.enterprises) + len(self.procurements)
 
+    @property
+    def search_row(self) -> tuple[str, str, int]:
+        return (self.slug, self.label, self.count)
+
 
 @dataclass(eq=False)
 class Item:
@@ -47,6 +51,12 @@ class Item:
     example: bool = False
     body_html: str = ""
     body_text: str = ""
+    digest: str = ""  # of the source file, for incremental builds
+
+    @property
+    def search_row(self) -> tuple[str, str, str]:
+        """(title, url, summary) for the browsable lists on the search page."""
+        return (getattr(self, "title", "") or getattr(self, "name", ""), self.url, getattr(self, "summary", "") or "")
 
 
 @dataclass

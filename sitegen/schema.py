@@ -341,6 +341,10 @@ class Obj(FieldType):
                     where = key_path or ()
                     ctx.error(where, f"verplicht veld '{_label(key_path + (name,))}' ontbreekt")
                     ok = False
+                elif key_path:
+                    # Nested groups always have every key, so templates can test `contact.phone`;
+                    # top-level fields fall back to the dataclass defaults instead.
+                    result[name] = None
                 continue
             checked = field_type.check(value[name], key_path + (name,), ctx)
             if checked is INVALID:
