@@ -524,6 +524,28 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
     return indexPromise;
   };
 
+  // Programmatic search for other scripts (a 404 page, a benchmark): the ranking and
+  // filters of the search page. `filters` maps facet names to a slug or list of slugs.
+  const publicSearch = async (text, filters = {}) => {
+    const index = await openIndex();
+    const result = await search(index, text);
+    const selected = new Map(Object.entries(filters).map(([name, slugs]) => [name, new Set([].concat(slugs))]));
+    const { ids } = filterAndCount(index, result.ids || [...Array(index.count).keys()], selected);
+    return {
+      total: ids.length,
+      partial: result.partial,
+      results: ids.map((id) => ({
+        id,
+        data: async () => {
+          await index.loadDocs([id]);
+          const doc = index.doc(id);
+          return { ...doc, href: resultHref(index, doc.url) };
+        },
+      })),
+    };
+  };
+  window.SitegenSearch.search = publicSearch;
+
   // --- /zoeken/ ------------------------------------------------------------------------
 
   const setupSearchPage = (root) => {
