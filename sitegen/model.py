@@ -6,7 +6,7 @@ planned purchases and enterprises, inventories and impact totals before any page
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -389,8 +389,9 @@ def link_site(site: Site) -> Site:
 
     site.taxonomies = build_taxonomies(site)
     site.impact_overall = impact_totals(site.cases)
-    site.impact_by_theme = {slug: impact_totals(term.cases) for slug, term in site.taxonomies["theme"].items()}
-    site.impact_by_route = {slug: impact_totals(term.cases) for slug, term in site.taxonomies["route"].items()}
+    spelling = {_impact_key(total.sources[0][1]): (total.label, total.unit) for total in site.impact_overall}
+    site.impact_by_theme = {slug: impact_totals(term.cases, spelling) for slug, term in site.taxonomies["theme"].items()}
+    site.impact_by_route = {slug: impact_totals(term.cases, spelling) for slug, term in site.taxonomies["route"].items()}
     return site
 
 
@@ -437,15 +438,29 @@ def value_range(values) -> tuple[float, float]:
     return (low, high)
 
 
-def impact_totals(cases: list[Case]) -> list[ImpactTotal]:
+def impact_totals(cases: list[Case], spelling: dict[tuple[str, str], tuple[str, str]] | None = None) -> list[ImpactTotal]:
+    """Figures with the same label and unit (ignoring case and spaces) added up.
+
+    A total is shown with the spelling most stories use; `spelling` passes the site-wide
+    choice on, so a theme's total reads the same as the overall one."""
     totals: dict[tuple[str, str], ImpactTotal] = {}
     for case in sorted(cases, key=lambda c: (c.date, c.title), reverse=True):
         for figure in case.impact:
-            key = (figure.label.strip().lower(), figure.unit.strip().lower())
-            total = totals.setdefault(key, ImpactTotal(figure.label, figure.unit))
+            key = _impact_key(figure)
+            total = totals.setdefault(key, ImpactTotal(figure.label.strip(), figure.unit.strip()))
             total.total += figure.value
             total.sources.append((case, figure))
+    for key, total in totals.items():
+        if spelling and key in spelling:
+            total.label, total.unit = spelling[key]
+        else:
+            total.label = Counter(f.label.strip() for _, f in total.sources).most_common(1)[0][0]
+            total.unit = Counter(f.unit.strip() for _, f in total.sources).most_common(1)[0][0]
     return sorted(totals.values(), key=lambda t: (-len(t.sources), t.label.lower()))
+
+
+def _impact_key(figure: ImpactFigure) -> tuple[str, str]:
+    return (figure.label.strip().lower(), figure.unit.strip().lower())
 
 
 def build_taxonomies(site: Site) -> dict[str, dict[str, Term]]:
