@@ -119,8 +119,10 @@ FIELD_WEIGHTS = {"title": 6.0, "facets": 3.0, "summary": 2.0, "body": 1.0}
 LENGTH_NORM = {"title": 0.5, "facets": 0.0, "summary": 0.25, "body": 0.75}
 SATURATION = 1.2  # BM25 'k1'
 SCORE_LEVELS = 15  # posting scores are quantised to 1..SCORE_LEVELS
-TERM_SHARD_CHARS = 12_000  # target raw size of a postings shard
-DOC_SHARD_SIZE = 10
+# Shard sizes trade the bytes of a first query against the number of files loaded while
+# typing (each is a round trip): see docs/performance.md, section Search.
+TERM_SHARD_CHARS = 24_000  # target raw size of a postings shard
+DOC_SHARD_SIZE = 20
 INDEX_DIR = "zoeken/"
 
 # Base-32 varint digits: the low 5 bits of each digit carry data; digits from the

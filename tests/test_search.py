@@ -8,6 +8,7 @@ import re
 import pytest
 
 from sitegen.search import (
+    DOC_SHARD_SIZE,
     STOP_WORDS,
     SearchDocument,
     build_search_files,
@@ -187,10 +188,11 @@ def test_facets_and_display_data(documents):
 
 
 def test_large_index_is_split_into_shards():
-    documents = [doc(f"verhalen/v{n}/", title=f"Verhaal {n}", body=" ".join(f"woord{n}x{m}" for m in range(60)))
+    documents = [doc(f"verhalen/v{n}/", title=f"Verhaal {n}", body=" ".join(f"woord{n}x{m}" for m in range(120)))
                  for n in range(300)]
     files = build_search_files(documents)
     _, manifest = read_script(files["zoeken/index.js"])
     assert len(manifest["terms"]) > 1
     assert manifest["bounds"] == sorted(manifest["bounds"])
-    assert len(manifest["docs"]) == 30
+    assert len(manifest["docs"]) == -(-300 // DOC_SHARD_SIZE)
+    assert manifest["docShardSize"] == DOC_SHARD_SIZE

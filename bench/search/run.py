@@ -23,6 +23,7 @@ import functools
 import gzip
 import http.server
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -54,6 +55,8 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
     Pages and most intranet servers do. Pagefind's own files are already compressed."""
 
     cache: dict[str, bytes] = {}
+    protocol_version = "HTTP/1.1"  # keep connections open, as any real web server does
+    disable_nagle_algorithm = True  # else headers and body in two writes wait for a delayed ACK
 
     def send_head(self):
         path = Path(self.translate_path(self.path))
@@ -377,6 +380,8 @@ def main(argv=None) -> int:
         browser.close()
     if not args.workdir:
         shutil.rmtree(workdir, ignore_errors=True)
+    print(f"load average after the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          f"on {os.cpu_count()} cores", file=sys.stderr)
     command = "python bench/search/run.py" + (f" --stories {' '.join(map(str, args.stories))}"
                                                if args.stories != [65, 1400] else "")
     table, passed = markdown(results, command)

@@ -242,9 +242,11 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
         const start = lowerBound(this.words, word);
         let end = start;
         while (end < this.words.length && this.words[end].startsWith(word)) end++;
+        // Short prefixes stand for many words; the shortest are the likeliest completions.
+        const limit = word.length <= 2 ? PREFIX_LIMIT / 4 : word.length === 3 ? PREFIX_LIMIT / 2 : PREFIX_LIMIT;
         let candidates = this.words.slice(start, end).filter((candidate) => candidate !== word);
-        if (candidates.length > PREFIX_LIMIT) {
-          candidates = candidates.sort((a, b) => a.length - b.length || (a < b ? -1 : 1)).slice(0, PREFIX_LIMIT);
+        if (candidates.length > limit) {
+          candidates = candidates.sort((a, b) => a.length - b.length || (a < b ? -1 : 1)).slice(0, limit);
         }
         for (const candidate of candidates) {
           if (isIndexed(candidate)) add(stem(candidate), MATCH_PREFIX);

@@ -379,3 +379,13 @@ def test_search_works_from_file(watched, tmp_path):
     watched.wait_for_selector(".search-dropdown__list a")
     assert watched.eval_on_selector(".search-dropdown__list a", "a => a.href") == (
         root / "verhalen" / "sterk-team" / "index.html").as_uri()
+
+
+def test_programmatic_search_uses_the_same_ranking_and_filters(watched, site):
+    watched.goto(site)
+    found = watched.evaluate("""async () => {
+      const found = await SitegenSearch.search('schoonmaak', { gemeente: 'oss' });
+      const first = await found.results[0].data();
+      return [found.total, first.url, first.kind, first.href];
+    }""")
+    assert found == [8, "ondernemers/schoonmaakbedrijf-2/", "ondernemer", site + "ondernemers/schoonmaakbedrijf-2/"]
