@@ -131,15 +131,51 @@ class Run:
     cpu: float  # user + system time of the whole tree: less sensitive to other load on the machine
     rss_kib: int  # largest resident set of any single process in the tree
     load: float  # 1-minute load average just before the run
+    busy: float | None  # share of the CPUs busy with other work just before the run, if checked
 
 
-def timed_run(cmd: list[str], cwd: Path, env: dict, log: Path, timeout: float) -> Run:
+def cpu_busy(window: float = 2.0) -> float:
+    """Share of all cores busy over `window` seconds, from /proc/stat (0.0 when unavailable)."""
+    def sample() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+        idle = fields[3] + fields[4]
+        return sum(fields) - idle, sum(fields)
+    try:
+        busy_a, total_a = sample()
+        time.sleep(window)
+        busy_b, total_b = sample()
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return (busy_b - busy_a) / max(1, total_b - total_a)
+
+
+def wait_for_quiet(max_busy: float, max_wait: float) -> float:
+    """Wait until other work on the machine settles; returns the last busy share seen."""
+    deadline = time.monotonic() + max_wait
+    busy = cpu_busy()
+    while busy > max_busy and time.monotonic() < deadline:
+        print(f"    waiting: machine {busy:.0%} busy", flush=True)
+        busy = cpu_busy(5.0)
+    return busy
+
+
+@dataclass
+class Settings:
+    log: Path  # build output of every run goes here
+    timeout: float  # seconds before a build is killed
+    max_busy: float = 1.0  # wait before each build until the machine is at most this busy (1.0: never wait)
+    max_wait: float = 0.0
+
+
+def timed_run(cmd: list[str], cwd: Path, env: dict, settings: Settings) -> Run:
     """Run one build and measure it.
 
     os.wait4 reports the child's own usage merged with that of the descendants it waited for,
     so a wrapper process (or a worker pool) does not hide the real peak or CPU time.
     """
+    busy = wait_for_quiet(settings.max_busy, settings.max_wait) if settings.max_busy < 1.0 else None
     load = os.getloadavg()[0]
+    log, timeout = settings.log, settings.timeout
     with log.open("ab") as sink:
         sink.write(f"$ {' '.join(cmd)}\n".encode())
         sink.flush()
@@ -160,7 +196,7 @@ def timed_run(cmd: list[str], cwd: Path, env: dict, log: Path, timeout: float) -
     if proc.returncode != 0:
         tail = log.read_text(errors="replace").splitlines()[-15:]
         raise BuildFailed(f"exit {proc.returncode}: {' '.join(cmd)}\n" + "\n".join(tail))
-    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, load)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, load, busy)
 
 
 def clean(tool: Tool, site: Path) -> None:
@@ -190,13 +226,13 @@ class Subject:
     pages: int = 0
     error: str | None = None
 
-    def round(self, number: int, log: Path, timeout: float) -> None:
+    def round(self, number: int, settings: Settings) -> None:
         """A cold build, a no-change rebuild, then a rebuild after appending one sentence to one story."""
         clean(self.tool, self.site)
         for kind in KINDS:
             if kind == "edit":
                 append_sentence(self.edit_file, number)
-            run = timed_run(self.tool.command(self.site), self.site, self.tool.env, log, timeout)
+            run = timed_run(self.tool.command(self.site), self.site, self.tool.env, settings)
             self.runs[kind].append(run)
             if kind == "cold":
                 self.pages = count_pages(self.tool.output(self.site))
@@ -217,7 +253,7 @@ class Subject:
         }
 
 
-def measure_size(subjects: list[Subject], repeats: int, slow: float, timeout: float, log: Path) -> None:
+def measure_size(subjects: list[Subject], repeats: int, slow: float, settings: Settings) -> None:
     """Rounds over all tools in turn, so that load from elsewhere hits every tool alike.
 
     A tool whose first cold build took longer than `slow` seconds is left out of later rounds.
@@ -227,7 +263,7 @@ def measure_size(subjects: list[Subject], repeats: int, slow: float, timeout: fl
             if subject.error or (number > 1 and subject.runs["cold"][0].seconds > slow):
                 continue
             try:
-                subject.round(number, log, timeout)
+                subject.round(number, settings)
             except BuildFailed as error:
                 print(f"    {subject.tool.name} FAILED: {error}", flush=True)
                 subject.error = str(error)
@@ -355,6 +391,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-size", type=int, default=20000)
     parser.add_argument("--serve", action="store_true",
                         help="also measure edit-to-browser latency of sitegen serve at --target-size")
+    parser.add_argument("--max-busy", type=float, default=0.15,
+                        help="before each build wait until at most this share of the CPUs is busy (1 = never wait)")
+    parser.add_argument("--max-wait", type=float, default=300.0, help="seconds to wait for a quiet machine at most")
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
     parser.add_argument("--workdir", type=Path, help="where to generate the sites (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the generated sites")
@@ -366,6 +405,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="sitegen-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     log = workdir / "builds.log"
+    settings = Settings(log, args.timeout, args.max_busy, args.max_wait)
     plan = {size: list(args.tools) for size in args.sizes}
     if "sitegen" in args.tools:
         for size in args.sitegen_only:
@@ -389,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
                     shutil.rmtree(site)
                 generate.generate(size, site, name, args.seed, world)
                 subjects.append(Subject(tools[name], site, generate.story_file(name, site, edit_slug)))
-            measure_size(subjects, args.repeats, args.slow, args.timeout, log)
+            measure_size(subjects, args.repeats, args.slow, settings)
             all_results[size] = {subject.tool.name: subject.summary() for subject in subjects}
             for subject in subjects:
                 if subject.tool.name != "sitegen" and not args.keep:
