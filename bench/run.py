@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,7 +130,7 @@ class BuildFailed(RuntimeError):
 class Run:
     seconds: float  # wall clock, what the targets are about
     cpu: float  # user + system time of the whole tree: less sensitive to other load on the machine
-    rss_kib: int  # largest resident set of any single process in the tree
+    rss_kib: int  # peak memory: largest single-process RSS, or the sampled PSS sum of the tree if larger
     load: float  # 1-minute load average just before the run
     busy: float | None  # share of the CPUs busy with other work just before the run, if checked
 
@@ -159,6 +160,46 @@ def wait_for_quiet(max_busy: float, max_wait: float) -> float:
     return busy
 
 
+def tree_pids(root: int) -> list[int]:
+    pids, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        pids.append(pid)
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                stack += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+        except (OSError, ValueError):
+            pass
+    return pids
+
+
+def tree_pss_kib(root: int) -> int:
+    """Proportional set size of a process and all its descendants: shared pages counted once."""
+    total = 0
+    for pid in tree_pids(root):
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    break
+        except (OSError, ValueError):
+            pass
+    return total
+
+
+class MemorySampler(threading.Thread):
+    """Samples the tree's PSS while a build runs; forked workers are summed, which ru_maxrss cannot do."""
+
+    def __init__(self, pid: int, interval: float = 0.2):
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak_kib = pid, interval, 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.interval):
+            self.peak_kib = max(self.peak_kib, tree_pss_kib(self.pid))
+
+
 @dataclass
 class Settings:
     log: Path  # build output of every run goes here
@@ -171,7 +212,8 @@ def timed_run(cmd: list[str], cwd: Path, env: dict, settings: Settings) -> Run:
     """Run one build and measure it.
 
     os.wait4 reports the child's own usage merged with that of the descendants it waited for,
-    so a wrapper process (or a worker pool) does not hide the real peak or CPU time.
+    so a wrapper process (or a worker pool) does not hide CPU time; its ru_maxrss is the peak of
+    the largest single process, so a sampler adds up the whole tree as well.
     """
     busy = wait_for_quiet(settings.max_busy, settings.max_wait) if settings.max_busy < 1.0 else None
     load = os.getloadavg()[0]
@@ -181,6 +223,8 @@ def timed_run(cmd: list[str], cwd: Path, env: dict, settings: Settings) -> Run:
         sink.flush()
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env}, stdout=sink, stderr=sink)
+        sampler = MemorySampler(proc.pid)
+        sampler.start()
         deadline = start + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -192,11 +236,13 @@ def timed_run(cmd: list[str], cwd: Path, env: dict, settings: Settings) -> Run:
                 raise BuildFailed(f"timed out after {timeout:.0f} s: {' '.join(cmd)}")
             time.sleep(0.002)
         seconds = time.perf_counter() - start
+        sampler.done.set()
+        sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         tail = log.read_text(errors="replace").splitlines()[-15:]
         raise BuildFailed(f"exit {proc.returncode}: {' '.join(cmd)}\n" + "\n".join(tail))
-    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, load, busy)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, max(usage.ru_maxrss, sampler.peak_kib), load, busy)
 
 
 def clean(tool: Tool, site: Path) -> None:
