@@ -102,9 +102,9 @@ def tool_versions() -> dict[str, str]:
         except (OSError, IndexError, subprocess.TimeoutExpired):
             return "not available"
     return {
-        "hugo": first_line([hugo_binary(), "version"]).split("+")[0],
+        "hugo": "hugo " + first_line([hugo_binary(), "version"]).split()[1].split("-")[0],
         "pelican": "pelican " + first_line([sys.executable, "-m", "pelican", "--version"]),
-        "mkdocs": first_line([sys.executable, "-m", "mkdocs", "--version"]).split(" from ")[0],
+        "mkdocs": "mkdocs " + first_line([sys.executable, "-m", "mkdocs", "--version"]).split(" from ")[0].split()[-1],
         "python": f"Python {platform.python_version()}",
     }
 
