@@ -1,0 +1,227 @@
+"""What the templates put in every page, read from built HTML: link previews, structured
+data, links that work under a sub-path, robots switches, images with alt text, feeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from sitegen.build import BuildOptions, build
+from sitegen.errors import BuildFailed
+
+REPO = Path(__file__).resolve().parents[1]
+TODAY = dt.date(2026, 11, 26)
+STORY = "koffiepakketten-lindendal"
+ENTERPRISE = "de-kansenpan"
+
+
+class Page(HTMLParser):
+    """The parts of a page these tests look at."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, str] = {}
+        self.links: list[tuple[str, str]] = []  # (tag, url) of href and src
+        self.canonical: str | None = None
+        self.ids: set[str] = set()
+        self.images: list[dict[str, str | None]] = []
+        self.json_ld: list[str] = []
+        self._in_json = False
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        if tag == "meta" and attributes.get("content") is not None:
+            key = attributes.get("property") or attributes.get("name")
+            if key:
+                self.meta[key] = attributes["content"]
+        if tag == "link" and attributes.get("rel") == "canonical":
+            self.canonical = attributes["href"]
+        if tag == "img":
+            self.images.append(attributes)
+        for name in ("href", "src"):
+            if attributes.get(name) is not None and not (tag == "link" and attributes.get("rel") == "canonical"):
+                self.links.append((tag, attributes[name]))
+        self._in_json = tag == "script" and attributes.get("type") == "application/ld+json"
+
+    def handle_data(self, data):
+        if self._in_json:
+            self.json_ld.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_json = False
+
+
+def build_copy(root: Path, edit=None, base_url: str | None = None) -> Path:
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    if edit:
+        edit(root / "content")
+    build(BuildOptions(source=root, output=root / "output", base_url=base_url, today=TODAY))
+    return root / "output"
+
+
+def read(output: Path, rel: str) -> Page:
+    return Page((output / rel).read_text(encoding="utf-8"))
+
+
+def html_files(output: Path) -> list[Path]:
+    return sorted(output.rglob("*.html"))
+
+
+@pytest.fixture(scope="module")
+def sub_path_site(tmp_path_factory) -> Path:
+    """The sample site published under a sub-path, as on GitHub Pages or an intranet."""
+    return build_copy(tmp_path_factory.mktemp("sub"), base_url="https://intranet.example.nl/afdeling/inkoop/")
+
+
+def test_story_link_preview(sample_site):
+    page = read(sample_site, f"verhalen/{STORY}/index.html")
+    url = f"https://sociaal-inkopen.example.nl/verhalen/{STORY}/"
+    assert page.canonical == url and page.meta["og:url"] == url
+    assert page.meta["og:type"] == "article"
+    assert page.meta["og:title"] == page.meta["twitter:title"]
+    assert page.meta["og:title"].startswith("Gemeente Lindendal geeft haar medewerkers een koffiepakket")
+    assert page.meta["description"] == page.meta["og:description"] == page.meta["twitter:description"]
+    assert page.meta["description"].startswith("Een kleine inkoop van eindejaarsgeschenken")
+    # Chat apps need an absolute raster image, with its size and a text.
+    assert page.meta["og:image"] == "https://sociaal-inkopen.example.nl/static/delen.png"
+    assert (sample_site / "static" / "delen.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert page.meta["og:image:alt"] and page.meta["twitter:card"] == "summary_large_image"
+    article = json.loads(page.json_ld[0])
+    assert article["@type"] == "Article" and article["url"] == url
+    assert article["headline"] == page.meta["og:title"] and article["datePublished"] == "2026-01-22"
+
+
+def test_enterprise_structured_data(sample_site):
+    page = read(sample_site, f"ondernemers/{ENTERPRISE}/index.html")
+    data = json.loads(page.json_ld[0])
+    assert data["@type"] == "Organization" and data["name"] == "Lunchlokaal De Kansenpan"
+    assert data["address"]["addressLocality"] == "Tilburg"
+    assert None not in data.values()
+
+
+def test_json_ld_cannot_close_its_script_element(tmp_path):
+    title = 'Koffie </script><script>alert("x")</script> & <!-- meer'
+
+    def edit(content: Path):
+        path = content / "cases" / f"{STORY}.md"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"^title: .*$", f"title: '{title}'", text, count=1, flags=re.M), encoding="utf-8")
+
+    output = build_copy(tmp_path, edit)
+    html = (output / "verhalen" / STORY / "index.html").read_text(encoding="utf-8")
+    block = html[html.index('<script type="application/ld+json">'):]
+    block = block[len('<script type="application/ld+json">'):block.index("</script>")]
+    assert "<" not in block and ">" not in block
+    assert json.loads(block)["headline"] == title
+    assert "<script>alert" not in html
+
+
+def test_every_internal_link_resolves_under_a_sub_path(sub_path_site):
+    """Links are relative to their page, so the site works under any sub-path."""
+    broken = []
+    for file in html_files(sub_path_site):
+        rel = file.relative_to(sub_path_site).as_posix()
+        for tag, url in Page(file.read_text(encoding="utf-8")).links:
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith(("mailto:", "tel:")):
+                continue
+            if not parts.path:  # a fragment on the same page
+                target = rel
+            elif rel == "404.html":  # served at any depth, so it links from the site root
+                assert url.startswith("/afdeling/inkoop/"), url
+                target = parts.path.removeprefix("/afdeling/inkoop/")
+            else:
+                assert not url.startswith("/"), f"{rel}: {url}"
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), parts.path))
+            if parts.path.endswith("/") or target == ".":
+                target = "index.html" if target in (".", "") else target.rstrip("/") + "/index.html"
+            if not (sub_path_site / target).is_file():
+                broken.append(f"{rel}: {url}")
+            elif parts.fragment and target.endswith(".html"):
+                if parts.fragment not in Page((sub_path_site / target).read_text(encoding="utf-8")).ids:
+                    broken.append(f"{rel}: {url} (no such anchor)")
+    assert broken == []
+
+
+def test_absolute_urls_carry_the_sub_path(sub_path_site):
+    page = read(sub_path_site, f"verhalen/{STORY}/index.html")
+    assert page.canonical == f"https://intranet.example.nl/afdeling/inkoop/verhalen/{STORY}/"
+    assert page.meta["og:image"].startswith("https://intranet.example.nl/afdeling/inkoop/")
+    robots = (sub_path_site / "robots.txt").read_text(encoding="utf-8")
+    assert "Sitemap: https://intranet.example.nl/afdeling/inkoop/sitemap.xml" in robots
+
+
+def test_pages_are_indexable_by_default(sample_site):
+    robots = (sample_site / "robots.txt").read_text(encoding="utf-8")
+    assert "Disallow: /" not in robots
+    assert "robots" not in read(sample_site, "index.html").meta
+    assert read(sample_site, "404.html").meta["robots"] == "noindex"
+
+
+def test_noindex_switch_closes_the_whole_site(tmp_path):
+    def edit(content: Path):
+        site = content / "site.yaml"
+        site.write_text(site.read_text(encoding="utf-8").replace("noindex: false", "noindex: true"), encoding="utf-8")
+
+    output = build_copy(tmp_path, edit)
+    assert (output / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"
+    for file in html_files(output):
+        if 'http-equiv="refresh"' in file.read_text(encoding="utf-8"):
+            continue
+        assert Page(file.read_text(encoding="utf-8")).meta.get("robots", "").startswith("noindex"), file
+
+
+def test_every_image_has_alt_text(sample_site):
+    for file in html_files(sample_site):
+        for image in Page(file.read_text(encoding="utf-8")).images:
+            assert image.get("alt") is not None, f"{file}: {image}"
+
+
+def test_validation_requires_alt_text(tmp_path):
+    def edit(content: Path):
+        path = content / "enterprises" / f"{ENTERPRISE}.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"^logo: .*$", "logo: {src: media/de-kansenpan.svg}", text, flags=re.M), encoding="utf-8")
+
+    with pytest.raises(BuildFailed) as failure:
+        build_copy(tmp_path, edit)
+    assert any("alt" in problem.message and problem.path.endswith(f"{ENTERPRISE}.yaml")
+               for problem in failure.value.problems)
+
+
+def test_story_share_panel_has_qr_code_and_invitation(sample_site):
+    html = (sample_site / "verhalen" / STORY / "index.html").read_text(encoding="utf-8")
+    panel = html[html.index('<section class="share"'):]
+    panel = panel[:panel.index("</section>")]
+    qr = re.search(r"<svg[^>]*>", panel).group(0)
+    assert 'aria-hidden="true"' in qr and 'class="qr"' in qr  # decorative: the address is printed next to it
+    invitation = re.search(r'<textarea id="share-invitation"[^>]*>(.*?)</textarea>', panel, re.S).group(1)
+    assert invitation.endswith(f"https://sociaal-inkopen.example.nl/verhalen/{STORY}/")
+    assert panel.count("hidden>") == 3  # the three buttons wait for site.js
+
+
+def test_feed_and_sitemap(sample_site):
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(sample_site / "feed.xml").getroot()
+    stories = sorted(p.stem for p in (REPO / "content" / "cases").glob("*.md"))
+    links = [entry.find(f"{atom}link").get("href") for entry in feed.findall(f"{atom}entry")]
+    assert len(links) == len(stories)
+    assert f"https://sociaal-inkopen.example.nl/verhalen/{STORY}/" in links
+    sitemap = ET.parse(sample_site / "sitemap.xml").getroot()
+    urls = {loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    assert f"https://sociaal-inkopen.example.nl/verhalen/{STORY}/" in urls
+    assert "https://sociaal-inkopen.example.nl/404.html" not in urls
