@@ -225,3 +225,22 @@ def test_feed_and_sitemap(sample_site):
     urls = {loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
     assert f"https://sociaal-inkopen.example.nl/verhalen/{STORY}/" in urls
     assert "https://sociaal-inkopen.example.nl/404.html" not in urls
+
+
+def test_long_lists_are_paginated(tmp_path):
+    def edit(content: Path):
+        source = (content / "cases" / f"{STORY}.md").read_text(encoding="utf-8")
+        source = re.sub(r"^aliases: .*\n", "", source, flags=re.M)
+        for number in range(1, 21):
+            text = re.sub(r"^title: .*$", f"title: Extra verhaal {number}", source, count=1, flags=re.M)
+            text = re.sub(r"^date: .*$", f"date: 2025-01-{number:02d}", text, count=1, flags=re.M)
+            (content / "cases" / f"extra-{number}.md").write_text(text, encoding="utf-8")
+
+    output = build_copy(tmp_path, edit)
+    first = (output / "verhalen" / "index.html").read_text(encoding="utf-8")
+    second = (output / "verhalen" / "pagina" / "2" / "index.html").read_text(encoding="utf-8")
+    assert '<nav class="pagination" aria-label="Paginanummers">' in first
+    assert '<span aria-current="page">1</span>' in first and 'href="pagina/2/" rel="next"' in first
+    assert '<span aria-current="page">2</span>' in second and 'href="../../" rel="prev"' in second
+    assert "<title>Verhalen (Pagina 2 van 2) | Sociaal inkopen Brabant</title>" in second
+    assert first.count('class="card card-case"') == 24 and second.count('class="card card-case"') == 32 - 24
