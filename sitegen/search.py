@@ -131,22 +131,26 @@ _FINAL_DIGITS = "0123456789abcdefghijklmnopqrstuv"
 _MORE_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ!#$%&*"
 
 
+def _encode_number(number: int) -> str:
+    if number < 0:
+        raise ValueError(f"cannot encode negative number {number}")
+    groups = []
+    while True:
+        groups.append(number & 31)
+        number >>= 5
+        if not number:
+            break
+    groups.reverse()
+    return "".join(_MORE_DIGITS[group] for group in groups[:-1]) + _FINAL_DIGITS[groups[-1]]
+
+
+_SMALL_NUMBERS = [_encode_number(number) for number in range(1024)]
+
+
 def encode_numbers(numbers: list[int]) -> str:
     """Non-negative integers as one string of base-32 varints (big-endian groups)."""
-    out = []
-    for number in numbers:
-        if number < 0:
-            raise ValueError(f"cannot encode negative number {number}")
-        groups = []
-        while True:
-            groups.append(number & 31)
-            number >>= 5
-            if not number:
-                break
-        groups.reverse()
-        out.extend(_MORE_DIGITS[group] for group in groups[:-1])
-        out.append(_FINAL_DIGITS[groups[-1]])
-    return "".join(out)
+    small = _SMALL_NUMBERS
+    return "".join(small[number] if 0 <= number < 1024 else _encode_number(number) for number in numbers)
 
 
 def decode_numbers(text: str) -> list[int]:
@@ -206,9 +210,12 @@ def _score_documents(documents: list[SearchDocument]) -> tuple[dict[str, _Postin
         texts = {"title": document.title, "facets": facet_text, "summary": document.summary, "body": document.body}
         counts = {}
         for name, text in texts.items():
-            kept = [word for word in words(text) if is_indexed(word)]
-            surface_words.update(kept)
-            counts[name] = Counter(stem(word) for word in kept)
+            stems: Counter[str] = Counter()
+            for word, frequency in Counter(words(text)).items():
+                if is_indexed(word):
+                    surface_words.add(word)
+                    stems[stem(word)] += frequency
+            counts[name] = stems
         field_counts.append(counts)
     lengths = {name: [sum(counts[name].values()) for counts in field_counts] for name in FIELD_WEIGHTS}
     averages = {name: max(1.0, sum(values) / len(values)) if values else 1.0 for name, values in lengths.items()}
@@ -216,15 +223,18 @@ def _score_documents(documents: list[SearchDocument]) -> tuple[dict[str, _Postin
     for doc_id, counts in enumerate(field_counts):
         norms = {name: 1 - LENGTH_NORM[name] + LENGTH_NORM[name] * lengths[name][doc_id] / averages[name]
                  for name in FIELD_WEIGHTS}
-        stems = set().union(*(counts[name].keys() for name in FIELD_WEIGHTS))
-        for stem_ in sorted(stems):
-            weight = sum(FIELD_WEIGHTS[name] * counts[name][stem_] / norms[name] for name in FIELD_WEIGHTS)
+        weights: dict[str, float] = defaultdict(float)
+        for name, field_weight in FIELD_WEIGHTS.items():
+            factor = field_weight / norms[name]
+            for stem_, frequency in counts[name].items():
+                weights[stem_] += factor * frequency
+        title = counts["title"]
+        for stem_, weight in weights.items():
             saturated = weight * (SATURATION + 1) / (weight + SATURATION)
             level = max(1, min(SCORE_LEVELS, round(saturated / (SATURATION + 1) * SCORE_LEVELS)))
-            in_title = 1 if counts["title"][stem_] else 0
             entry = postings[stem_]
             entry.ids.append(doc_id)
-            entry.values.append(level * 2 + in_title)
+            entry.values.append(level * 2 + (1 if stem_ in title else 0))
     return postings, surface_words
 
 
