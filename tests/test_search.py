@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,8 @@ from sitegen.search import (
     tokenize,
     words,
 )
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def read_script(content: bytes) -> tuple[str, object]:
@@ -196,3 +199,32 @@ def test_large_index_is_split_into_shards():
     assert manifest["bounds"] == sorted(manifest["bounds"])
     assert len(manifest["docs"]) == -(-300 // DOC_SHARD_SIZE)
     assert manifest["docShardSize"] == DOC_SHARD_SIZE
+
+
+def render_search_partial(documents_by_kind, facets):
+    import jinja2
+
+    from sitegen.urls import relative_url
+
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(REPO / "templates"), autoescape=True)
+    template = environment.get_template("partials/search-ui.html")
+    return template.render(documents_by_kind=documents_by_kind, facets=facets, t={},
+                           url=lambda path: relative_url("zoeken/index.html", path))
+
+
+def test_search_partial_lists_everything_for_readers_without_javascript():
+    html = render_search_partial(
+        [("Verhalen", [("<b>Soep</b> op het stadhuis", "verhalen/soep/", "Samenvatting")]),
+         ("Pagina's", [])],
+        {"thema": [("klimaat", "Klimaat", 3)], "soort": [("verhaal", "Verhaal", 1)]})
+    assert '<a href="../verhalen/soep/">&lt;b&gt;Soep&lt;/b&gt; op het stadhuis</a>' in html
+    assert '<a href="../themas/klimaat/">Klimaat</a> (3)' in html
+    assert "Pagina's" not in html  # an empty kind gets no heading
+    assert 'id="search-results"' in html and 'role="status"' in html
+
+
+def test_search_partial_cuts_long_lists_and_links_to_the_overview():
+    stories = [(f"Verhaal {n}", f"verhalen/v{n}/", "") for n in range(60)]
+    html = render_search_partial([("Verhalen", stories)], {})
+    assert html.count('href="../verhalen/v') == 50
+    assert '<a href="../verhalen/">Bekijk alle 60</a>' in html
