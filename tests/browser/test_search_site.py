@@ -96,3 +96,14 @@ def test_built_site_searches_from_file(page, tmp_path):
     assert expected.as_uri() in links
     page.click(f"#search-results a[href='{expected.as_uri()}']")
     page.wait_for_url(expected.as_uri())
+
+
+def test_open_dropdown_has_no_accessibility_violations(page, site_url):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(site_url)
+    page.click("#site-search")
+    page.keyboard.type("soep", delay=20)
+    page.wait_for_selector(".search-dropdown__list a")
+    results = Axe().run(page, context="form[role=search]")
+    assert [violation["id"] for violation in results.response["violations"]] == []
