@@ -418,7 +418,7 @@ def organisation_data(org: Organisation) -> dict:
     }
 
 
-def write_sitegen(world: World, out: Path) -> None:
+def write_sitegen(world: World, out: Path, templates: Path = REPO / "templates") -> None:
     content = out / "content"
     write(content / "site.yaml", dump_yaml({
         "title": "Sociaal inkopen Brabant (benchmark)",
@@ -450,9 +450,7 @@ def write_sitegen(world: World, out: Path) -> None:
               front_matter({"title": title, "summary": summary, "nav": order}, body))
     for story in world.stories:
         write(story_file("sitegen", out, story.slug), front_matter(story.front, render_links(story.body, "sitegen")))
-    templates = out / "templates"
-    if not templates.exists():
-        templates.symlink_to(REPO / "templates", target_is_directory=True)
+    (out / "templates").symlink_to(templates.resolve(), target_is_directory=True)
 
 
 HUGO_CONFIG = """baseURL = "https://example.nl/"
@@ -544,12 +542,17 @@ def story_file(flavour: str, out: Path, slug: str) -> Path:
 
 
 def generate(stories: int, out: Path, flavour: str = "sitegen", seed: int = DEFAULT_SEED,
-             world: World | None = None) -> World:
-    """Write one flavour of the site into out (which must be empty or absent); returns the world."""
+             world: World | None = None, templates: Path = REPO / "templates") -> World:
+    """Write one flavour of the site into out (which must be empty or absent); returns the world.
+
+    A sitegen site gets a symlink to `templates` (by default this repository's)."""
     if out.exists() and any(out.iterdir()):
         raise SystemExit(f"{out} is not empty")
     world = world or build_world(stories, seed)
-    WRITERS[flavour](world, out)
+    if flavour == "sitegen":
+        write_sitegen(world, out, templates)
+    else:
+        WRITERS[flavour](world, out)
     return world
 
 
@@ -559,8 +562,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--flavour", choices=FLAVOURS, default="sitegen")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--templates", type=Path, default=REPO / "templates",
+                        help="templates folder the sitegen flavour links to (default: this repository's)")
     args = parser.parse_args(argv)
-    world = generate(args.stories, args.out, args.flavour, args.seed)
+    world = generate(args.stories, args.out, args.flavour, args.seed, templates=args.templates)
     words = sum(len(s.body.split()) for s in world.stories)
     print(f"{args.flavour}: {len(world.stories)} stories ({words} words), {len(world.enterprises)} enterprises, "
           f"{len(world.organisations)} organisations, {len(world.calendar)} calendar entries -> {args.out}")

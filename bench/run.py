@@ -61,9 +61,29 @@ def hugo_binary() -> str:
     return found
 
 
-def make_tools() -> dict[str, Tool]:
+def checkout_code(ref: str, workdir: Path) -> tuple[Path, str]:
+    """The sitegen code to measure: a snapshot of `sitegen/` and `templates/` at a git ref, so that
+    edits made in the working tree during a long run cannot change or break it; or, with ref
+    "working", the working tree itself. Returns the folder and a label naming the commit."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    if ref == "working":
+        dirty = git("status", "--porcelain", "--", "sitegen", "templates")
+        return REPO, git("rev-parse", "--short", "HEAD") + (" + uncommitted changes" if dirty else "")
+    commit = git("rev-parse", "--short", ref)
+    code = workdir / f"code-{commit}"
+    if not code.exists():
+        code.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", commit, "sitegen", "templates"],
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+    return code, commit
+
+
+def make_tools(code: Path) -> dict[str, Tool]:
     python = sys.executable
-    pythonpath = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    pythonpath = os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH")]))
     return {
         "sitegen": Tool(
             "sitegen",
@@ -286,9 +306,11 @@ class Subject:
                   f"{run.rss_kib / MB:6.0f} MB  load {run.load:4.1f}", flush=True)
 
     def summary(self) -> dict:
-        if self.error:
-            return {"error": self.error}
+        """Medians over the complete runs; a later failed round is noted but keeps the earlier ones."""
+        if not all(self.runs.values()):
+            return {"error": self.error or "no complete round"}
         return {
+            "error": self.error,
             "median": {k: statistics.median(r.seconds for r in runs) for k, runs in self.runs.items()},
             "median_cpu": {k: statistics.median(r.cpu for r in runs) for k, runs in self.runs.items()},
             "runs": {k: [vars(r) for r in runs] for k, runs in self.runs.items()},
@@ -339,7 +361,7 @@ def size_table(size: int, results: dict[str, dict]) -> str:
     ]
     loads = []
     for name, result in results.items():
-        if "error" in result:
+        if "median" not in result:
             lines.append(f"| {name} | failed: {result['error'].splitlines()[0]} |" + " |" * 10)
             continue
         median = result["median"]
@@ -440,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-busy", type=float, default=0.15,
                         help="before each build wait until at most this share of the CPUs is busy (1 = never wait)")
     parser.add_argument("--max-wait", type=float, default=300.0, help="seconds to wait for a quiet machine at most")
+    parser.add_argument("--code", default="HEAD",
+                        help="git ref of the sitegen code to measure, or 'working' for the working tree")
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
     parser.add_argument("--workdir", type=Path, help="where to generate the sites (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the generated sites")
@@ -447,9 +471,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path, help="write the report here")
     args = parser.parse_args(argv)
 
-    tools = make_tools()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="sitegen-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    code, code_label = checkout_code(args.code, workdir)
+    tools = make_tools(code)
     log = workdir / "builds.log"
     settings = Settings(log, args.timeout, args.max_busy, args.max_wait)
     plan = {size: list(args.tools) for size in args.sizes}
@@ -457,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
         for size in args.sitegen_only:
             plan.setdefault(size, ["sitegen"])
     versions = tool_versions()
-    print(f"# sitegen build benchmark\n\n{cpu_model()}, {os.cpu_count()} cores; "
+    print(f"# sitegen build benchmark\n\nsitegen {code_label}; {cpu_model()}, {os.cpu_count()} cores; "
           f"{', '.join(versions[k] for k in ('python', 'hugo', 'pelican', 'mkdocs'))}; "
           f"load average at start {os.getloadavg()[0]:.2f}\nsites in {workdir}, build logs in {log}\n", flush=True)
 
@@ -473,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
                 site = workdir / f"{size}-{name}"
                 if site.exists():
                     shutil.rmtree(site)
-                generate.generate(size, site, name, args.seed, world)
+                generate.generate(size, site, name, args.seed, world, templates=code / "templates")
                 subjects.append(Subject(tools[name], site, generate.story_file(name, site, edit_slug)))
             measure_size(subjects, args.repeats, args.slow, settings)
             all_results[size] = {subject.tool.name: subject.summary() for subject in subjects}
@@ -485,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
                 site = workdir / f"{size}-sitegen"
                 clean(tools["sitegen"], site)
                 try:
-                    serve_result = serve_latency.measure(site, edit_slug)
+                    serve_result = serve_latency.measure(site, edit_slug, code=code)
                 except Exception as error:  # report it with the other figures instead of losing them
                     print(f"    serve latency FAILED: {error}", flush=True)
                     serve_result = {"error": str(error)}
@@ -497,8 +522,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.markdown:
             args.markdown.write_text(report, encoding="utf-8")
         if args.json:
-            args.json.write_text(json.dumps({"versions": versions, "cpu": cpu_model(), "results": all_results,
-                                             "serve": serve_result}, indent=1, default=str))
+            args.json.write_text(json.dumps({"sitegen": code_label, "versions": versions, "cpu": cpu_model(),
+                                             "results": all_results, "serve": serve_result}, indent=1, default=str))
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -63,14 +63,15 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def measure(source: Path, slug: str, repeats: int = 10, port: int | None = None,
-            startup_timeout: float = 900.0, edit_timeout: float = 10.0) -> dict:
-    """Serve source, edit content/cases/<slug>.md `repeats` times; latencies in milliseconds."""
+            startup_timeout: float = 900.0, edit_timeout: float = 10.0, code: Path = REPO) -> dict:
+    """Serve source with the sitegen package found in `code`, edit content/cases/<slug>.md
+    `repeats` times; latencies in milliseconds."""
     from playwright.sync_api import sync_playwright
 
     port = port or free_port()
     story = generate.story_file("sitegen", source, slug)
     url = f"http://127.0.0.1:{port}/verhalen/{slug}/"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH")]))}
     log = (source / "serve.log").open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "sitegen", "serve", "--source", str(source), "--port", str(port)],
