@@ -1,24 +1,30 @@
 """The pipeline: load, validate, model, render, write, in that order.
 
 `build()` reads as the pipeline; each step lives in its own module. Any stage that finds
-errors stops the run before anything is written, so the previous output stays intact."""
+errors stops the run before anything is written, so the previous output stays intact.
+A `BuildCache` lets each step skip the work an edit did not touch."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import (BuildCache, code_version, content_key, digest, output_intact, page_fingerprint,
+                    site_wide_templates, source_stats)
 from .config import site_config
 from .errors import BuildFailed, Problem, Problems
-from .load import load_content
-from .markdown import make_parser, render_markdown
-from .model import Item, Site, is_published, link_site, make_item, next_change_date
-from .output import OutputFile, check_paths, write_output
-from .render import load_strings, make_environment, plan_pages, render_pages
-from .schema import validate_content
 from .feeds import feed_files
-from .indexing import search_files
+from .indexing import search_documents
+from .load import load_content
+from .markdown import make_parser, render_bodies
+from .model import Site, all_items, make_site
+from .output import OutputFile, check_paths, update_output, write_output
+from .render import PageSpec, load_strings, make_environment, plan_pages, render_pages_parallel
+from .schema import validate_content
+from .search import build_search_files
 
 
 @dataclass
@@ -30,96 +36,115 @@ class BuildOptions:
     strict: bool = False
     file_links: bool = False
     today: dt.date = field(default_factory=dt.date.today)
+    workers: int = field(default_factory=lambda: min(os.cpu_count() or 1, 4))
+    use_cache: bool = True  # keep incremental state in <source>/.sitegen-cache between runs
 
     @property
     def output_dir(self) -> Path:
         return self.output or self.source / "output"
 
+    def cache_key(self) -> str:
+        return digest(code_version(), str(self.output_dir.resolve()), self.base_url, self.drafts,
+                      self.strict, self.file_links, self.today)
 
-@dataclass
+
+@dataclass(repr=False)
 class BuildResult:
-    site: Site
+    site: Site | None  # None when nothing changed and nothing had to be built
     files: list[OutputFile]
     warnings: list[Problem]
+    page_count: int = 0
+    next_change: dt.date | None = None
     written: int = 0
     unchanged: int = 0
-
-    @property
-    def page_count(self) -> int:
-        return sum(1 for f in self.files if f.path.endswith(".html"))
+    removed: int = 0
+    rendered: int = 0  # pages rendered this run; the rest were unchanged
 
 
-def build(options: BuildOptions, write: bool = True) -> BuildResult:
+def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = None) -> BuildResult:
     """Build the site; raises BuildFailed with every problem when anything is wrong."""
+    started = time.time_ns()
     problems = Problems(strict=options.strict)
-    loaded = load_content(options.source, problems)
-    valid = validate_content(loaded.files, loaded.media, problems)
+    cache = cache if cache is not None else open_cache(options, write)
+    sources = source_stats(options.source)
+    if write and sources == cache.sources and output_intact(options.output_dir, cache.outputs):
+        return unchanged_result(cache)
+    loaded = load_content(options.source, problems, cache.files, cache.saved_at - 2_000_000_000)
+    valid = validate_content(loaded.files, loaded.media, problems, cache.checked)
     problems.raise_if_errors()
-    site = make_site(valid, options)
-    render_bodies(site, problems)
+    config = site_config(valid.site, options.base_url, options.file_links)
+    site = make_site(valid.items, config, valid.vocabulary, options.today, options.drafts)
+    render_bodies(all_items(site), make_parser(config.raw_html), config.file_links, problems, cache.bodies)
     problems.raise_if_errors()
     templates = options.source / "templates"
     env = make_environment(templates, site, load_strings(templates, problems))
     specs = plan_pages(site)
-    pages = render_pages(specs, env, templates, problems)
-    files = [OutputFile(p.path, p.content, p.sources) for p in pages]
+    reuse_output = write and output_intact(options.output_dir, cache.outputs)
+    stale, kept, fingerprints = split_unchanged(specs, env, site, templates, cache, reuse_output)
+    pages = render_pages_parallel(stale, env, templates, problems, options.workers)
+    files = [OutputFile(page.path, page.content, page.sources) for page in pages]
+    files += [OutputFile(spec.path, None, spec.sources) for spec in kept]
     files += [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
-    files += [OutputFile(path, content) for path, content in search_files(site)]
+    files += search_output(site, cache, reuse_output)
     files += copy_assets(options.source, loaded.media)
     files = check_paths(files, problems)
     problems.raise_if_errors()
-    result = BuildResult(site, files, problems.warnings)
+    result = BuildResult(site, files, problems.warnings, page_count=len(specs), next_change=site.next_change,
+                         rendered=len(pages))
     if write:
-        stats = write_output(files, options.output_dir)
-        result.written, result.unchanged = stats.written, stats.unchanged
+        if reuse_output:
+            stats = update_output(files, options.output_dir, set(cache.outputs))
+        else:
+            stats = write_output(files, options.output_dir)
+        result.written, result.unchanged, result.removed = stats.written, stats.unchanged, stats.removed
+        remember(cache, options, started, sources, loaded.entries, fingerprints, result)
     return result
 
 
-def make_site(valid, options: BuildOptions) -> Site:
-    """Turn validated content into the linked `Site`, leaving out unpublished stories."""
-    config = site_config(valid.site, options.base_url, options.file_links)
-    site = Site(config=config, vocabulary=valid.vocabulary, today=options.today)
-    lists = {"enterprise": site.enterprises, "case": site.cases, "organisation": site.organisations,
-             "procurement": site.procurements, "event": site.events, "tip": site.tips, "page": site.pages}
-    all_cases = []
-    for entry in valid.items:
-        item = make_item(entry.file.kind, entry.file.slug, entry.file.rel, entry.data)
-        item.body_text = entry.file.body  # Markdown source until render_bodies turns it into HTML
-        item.body_line = entry.file.body_line
-        if entry.file.kind == "enterprise":
-            item.body_text, item.body_line = entry.data.get("description", ""), entry.file.position(("description",))[0] + 1
-        if entry.file.kind == "case":
-            all_cases.append(item)
-        if is_published(item, options.today, options.drafts):
-            lists[entry.file.kind].append(item)
-    site.next_change = next_change_date(all_cases, site.events, options.today) if not options.drafts else None
-    return link_site(site)
+# ---------------------------------------------------------------- steps of the pipeline
+
+def open_cache(options: BuildOptions, write: bool) -> BuildCache:
+    if write and options.use_cache:
+        return BuildCache.load(options.source, options.cache_key())
+    return BuildCache(key=options.cache_key())
 
 
-def all_items(site: Site) -> list[Item]:
-    return [*site.enterprises, *site.cases, *site.organisations, *site.procurements,
-            *site.events, *site.tips, *site.pages]
+def unchanged_result(cache: BuildCache) -> BuildResult:
+    summary = cache.summary
+    return BuildResult(None, [], summary.get("warnings", []), page_count=summary.get("pages", 0),
+                       next_change=summary.get("next_change"), unchanged=len(cache.outputs))
 
 
-def render_bodies(site: Site, problems: Problems) -> None:
-    """Markdown bodies to HTML, with links to content files turned into page URLs."""
-    parser = make_parser(site.config.raw_html)
-    urls = {item.source.removeprefix("content/"): item.url for item in all_items(site)}
-    for item in all_items(site):
-        source_text, first_line = item.body_text, getattr(item, "body_line", 1)
-        if not source_text:
-            continue
-        folder = item.source.removeprefix("content/").rsplit("/", 1)[0]
+def split_unchanged(specs: list[PageSpec], env, site: Site, templates: Path, cache: BuildCache,
+                    reuse_output: bool) -> tuple[list[PageSpec], list[PageSpec], dict[str, str]]:
+    """Pages whose inputs changed since the last build, pages that can stay, and all fingerprints."""
+    template_bytes = sorted((p.relative_to(templates).as_posix(), p.read_bytes())
+                            for p in templates.rglob("*") if p.is_file())
+    shared = [(item.source, item.digest, item.body_html) for item in [*site.tips, *site.pages]]
+    global_key = digest(template_bytes, site.config, site.vocabulary, shared, site.today)
+    whole_site_key = digest(global_key, content_key(site))
+    site_wide = site_wide_templates(env)
+    stale, kept, fingerprints = [], [], {}
+    for spec in specs:
+        key = whole_site_key if site_wide.get(spec.template, True) else global_key
+        fingerprint = page_fingerprint(spec.context, spec.template, key)
+        fingerprints[spec.path] = fingerprint
+        if reuse_output and cache.pages.get(spec.path) == fingerprint:
+            kept.append(spec)
+        else:
+            stale.append(spec)
+    return stale, kept, fingerprints
 
-        def resolve(target: str, page=item.url) -> str | None:
-            from .urls import relative_url
-            url = urls.get(target)
-            return None if url is None else relative_url(page, url, site.config.file_links)
 
-        rendered = render_markdown(parser, source_text, folder, resolve)
-        item.body_html, item.body_text = rendered.html, rendered.text
-        for problem in rendered.problems:
-            problems.error(item.source, first_line + problem.line - 1, 1, problem.message, problem.hint)
+def search_output(site: Site, cache: BuildCache, reuse_output: bool) -> list[OutputFile]:
+    """The search index, rebuilt only when a searchable text changed."""
+    documents = search_documents(site)
+    key = digest(documents)
+    if reuse_output and cache.search[0] == key:
+        return [OutputFile(path, None) for path in cache.search[1]]
+    files = sorted(build_search_files(documents).items())
+    cache.search = (key, [path for path, _ in files])
+    return [OutputFile(path, content) for path, content in files]
 
 
 def copy_assets(source: Path, media: set[str]) -> list[OutputFile]:
@@ -135,8 +160,26 @@ def copy_assets(source: Path, media: set[str]) -> list[OutputFile]:
     return files
 
 
-def sitemap_urls(specs) -> list[str]:
+def sitemap_urls(specs: list[PageSpec]) -> list[str]:
     return [spec.url for spec in specs if spec.template not in ("redirect.html", "404.html")]
+
+
+def remember(cache: BuildCache, options: BuildOptions, started: int, sources: dict, entries: dict,
+             fingerprints: dict[str, str], result: BuildResult) -> None:
+    """Keep what this build learned, for the next one."""
+    cache.saved_at = started
+    cache.sources = sources
+    cache.files = entries
+    cache.checked = {rel: entry for rel, entry in cache.checked.items() if rel in entries}
+    live_sources = {item.source for item in all_items(result.site)}
+    cache.bodies = {source: entry for source, entry in cache.bodies.items() if source in live_sources}
+    cache.pages = fingerprints
+    output = options.output_dir
+    cache.outputs = {file.path: (len(file.content) if file.content is not None else (output / file.path).stat().st_size)
+                     for file in result.files}
+    cache.summary = {"pages": result.page_count, "next_change": result.next_change, "warnings": result.warnings}
+    if options.use_cache:
+        cache.save(options.source)
 
 
 __all__ = ["BuildOptions", "BuildResult", "BuildFailed", "build"]

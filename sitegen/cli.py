@@ -81,8 +81,8 @@ def _report_warnings(result) -> None:
 
 
 def _next_change(result) -> None:
-    if result.site.next_change:
-        print(f"De uitvoer verandert op {result.site.next_change.isoformat()}: bouw de site dan opnieuw.")
+    if result.next_change:
+        print(f"De uitvoer verandert op {result.next_change.isoformat()}: bouw de site dan opnieuw.")
 
 
 def cmd_build(args) -> int:
@@ -93,8 +93,11 @@ def cmd_build(args) -> int:
     except BuildFailed as error:
         return _report_failure(error)
     _report_warnings(result)
-    print(f"{result.page_count} pagina's gebouwd in {options.output_dir} "
-          f"({result.written} bestanden geschreven, {result.unchanged} ongewijzigd).")
+    if result.site is None:
+        print(f"Niets veranderd sinds de vorige keer: {result.page_count} pagina's in {options.output_dir}.")
+    else:
+        print(f"{result.page_count} pagina's in {options.output_dir}: {result.rendered} opnieuw gemaakt, "
+              f"{result.written} bestanden geschreven, {result.unchanged} ongewijzigd.")
     _next_change(result)
     return 0
 

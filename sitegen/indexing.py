@@ -5,7 +5,7 @@ Sits between the model and `search.py`, which knows nothing of content types."""
 from __future__ import annotations
 
 from .model import Site
-from .search import SearchDocument, build_search_files
+from .search import SearchDocument
 
 
 def _pairs(site: Site, list_name: str, slugs) -> list[tuple[str, str]]:
@@ -67,6 +67,3 @@ def search_documents(site: Site) -> list[SearchDocument]:
                                         body=page.body_text, facets={"soort": [("pagina", "Pagina")]}))
     return documents
 
-
-def search_files(site: Site) -> list[tuple[str, bytes]]:
-    return sorted(build_search_files(search_documents(site)).items())

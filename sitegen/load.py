@@ -63,6 +63,8 @@ class SourceFile:
 class LoadedContent:
     files: list[SourceFile]
     media: set[str]  # paths relative to content/, e.g. "media/logo.svg"
+    # rel -> ((mtime, size), SourceFile, problems): what a later build may reuse
+    entries: dict[str, tuple] = field(default_factory=dict)
 
 
 class _YamlError(Exception):
@@ -71,14 +73,31 @@ class _YamlError(Exception):
         self.line, self.column, self.message, self.hint = line, column, message, hint
 
 
-def load_content(source: Path, problems: Problems) -> LoadedContent:
-    """Discover and parse every content file under `source/content`."""
+def load_content(source: Path, problems: Problems, reuse: dict[str, tuple] | None = None,
+                 trusted_before: int = 0) -> LoadedContent:
+    """Discover and parse every content file under `source/content`.
+
+    `reuse` holds the entries of a previous load; a file whose size and modification time
+    are unchanged (and older than `trusted_before`, in ns) is not read again."""
     content_root = source / "content"
     files: list[SourceFile] = []
     media: set[str] = set()
+    entries: dict[str, tuple] = {}
+
+    def load_one(path: Path, rel: str, kind: str, slug: str) -> SourceFile:
+        info = path.stat()
+        stat = (info.st_mtime_ns, info.st_size)
+        entry = (reuse or {}).get(rel)
+        if entry is None or entry[0] != stat or stat[0] >= trusted_before:
+            found = Problems(strict=problems.strict)
+            entry = (stat, _load_file(path, rel, kind, slug, found), found.items)
+        entries[rel] = entry
+        problems.extend(entry[2])
+        return entry[1]
+
     if not content_root.is_dir():
         problems.error("content", 1, 1, "map 'content/' niet gevonden", "geef de bronmap op met --source")
-        return LoadedContent(files, media)
+        return LoadedContent(files, media, entries)
     for path in _walk(content_root, source, problems):
         rel_content = path.relative_to(content_root).as_posix()
         rel = path.relative_to(source).as_posix()
@@ -86,7 +105,7 @@ def load_content(source: Path, problems: Problems) -> LoadedContent:
         if parts[0] == MEDIA_FOLDER:
             media.add(rel_content)
         elif len(parts) == 1 and parts[0] in SINGLE_FILES:
-            files.append(_load_file(path, rel, SINGLE_FILES[parts[0]], parts[0][:-5], problems))
+            files.append(load_one(path, rel, SINGLE_FILES[parts[0]], parts[0][:-5]))
         elif len(parts) == 2 and parts[0] in CONTENT_FOLDERS:
             kind, extension = CONTENT_FOLDERS[parts[0]]
             if path.name.startswith("."):
@@ -94,10 +113,10 @@ def load_content(source: Path, problems: Problems) -> LoadedContent:
             if path.suffix != extension:
                 problems.warning(rel, 1, 1, f"bestand wordt overgeslagen: verwacht een '{extension}'-bestand")
                 continue
-            files.append(_load_file(path, rel, kind, path.stem, problems))
+            files.append(load_one(path, rel, kind, path.stem))
         elif not path.name.startswith("."):
             problems.warning(rel, 1, 1, "bestand hoort niet bij een bekend inhoudstype en wordt overgeslagen")
-    return LoadedContent(files, media)
+    return LoadedContent(files, media, entries)
 
 
 def _walk(content_root: Path, source: Path, problems: Problems):

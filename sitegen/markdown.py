@@ -104,3 +104,34 @@ def _rewrite_link(token, line: int, file_dir: str, resolve: Resolver, problems: 
                                     "controleer de bestandsnaam"))
         return
     token.attrSet("href", url + (f"#{parsed.fragment}" if parsed.fragment else ""))
+
+
+def render_bodies(items, parser: MarkdownIt, file_links: bool, problems, reuse: dict | None = None) -> None:
+    """Markdown bodies of model items to HTML, links to content files turned into page URLs.
+
+    `reuse` maps an item's source to (key, {target: url}, html, text, problems) from an
+    earlier run: still valid while the file is unchanged and its link targets kept their URLs."""
+    from .urls import relative_url
+
+    reuse = {} if reuse is None else reuse
+    urls = {item.source.removeprefix("content/"): item.url for item in items}
+    for item in items:
+        if not item.body_text:
+            continue
+        key = (item.digest, item.url, file_links)
+        entry = reuse.get(item.source)
+        if entry is None or entry[0] != key or any(urls.get(t) != u for t, u in entry[1].items()):
+            looked_up: dict[str, str | None] = {}
+
+            def resolve(target: str, page=item.url, looked_up=looked_up) -> str | None:
+                looked_up[target] = url = urls.get(target)
+                return None if url is None else relative_url(page, url, file_links)
+
+            folder = item.source.removeprefix("content/").rsplit("/", 1)[0]
+            rendered = render_markdown(parser, item.body_text, folder, resolve)
+            found = [(item.source, item.body_line + p.line - 1, 1, p.message, p.hint) for p in rendered.problems]
+            entry = (key, looked_up, rendered.html, rendered.text, found)
+            reuse[item.source] = entry
+        item.body_html, item.body_text = entry[2], entry[3]
+        for path, line, column, message, hint in entry[4]:
+            problems.error(path, line, column, message, hint)

@@ -21,7 +21,7 @@ FACETS = {
 }
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Term:
     """One value of a controlled list, with the items that carry it."""
 
@@ -33,6 +33,7 @@ class Term:
     cases: list["Case"] = field(default_factory=list)
     enterprises: list["Enterprise"] = field(default_factory=list)
     procurements: list["Procurement"] = field(default_factory=list)
+    impact: list["ImpactTotal"] = field(default_factory=list)  # themes and routes only
 
     @property
     def count(self) -> int:
@@ -51,7 +52,11 @@ class Item:
     example: bool = False
     body_html: str = ""
     body_text: str = ""
+    body_line: int = 1  # where the Markdown body starts in the source file
     digest: str = ""  # of the source file, for incremental builds
+
+    def __repr__(self) -> str:  # the linked graph is large and cyclic: keep reprs short
+        return f"<{type(self).__name__} {self.source}>"
 
     @property
     def search_row(self) -> tuple[str, str, str]:
@@ -72,7 +77,7 @@ class Recognition:
     valid_until: dt.date | None = None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Enterprise(Item):
     name: str = ""
     summary: str = ""
@@ -117,7 +122,7 @@ class ImpactFigure:
     source: str = ""
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Case(Item):
     title: str = ""
     date: dt.date = dt.date.min
@@ -145,7 +150,7 @@ class Case(Item):
     events: list["Event"] = field(default_factory=list)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Organisation(Item):
     name: str = ""
     type: str = ""
@@ -166,7 +171,7 @@ class Organisation(Item):
         return self.name
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Procurement(Item):
     title: str = ""
     organisation_slug: str = ""
@@ -182,6 +187,7 @@ class Procurement(Item):
     updated: dt.date | None = None
     organisation: Organisation | None = None
     matches: list[Enterprise] = field(default_factory=list)
+    open: bool = True  # still to come (its expected date or quarter has not passed)
 
     @property
     def quarter(self) -> str:
@@ -194,7 +200,7 @@ class Procurement(Item):
         return (self.quarter, str(self.expected), self.title)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Event(Item):
     title: str = ""
     kind: str = ""
@@ -211,7 +217,7 @@ class Event(Item):
     upcoming: bool = True
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Tip(Item):
     number: int = 0
     title: str = ""
@@ -219,7 +225,7 @@ class Tip(Item):
     cases: list[Case] = field(default_factory=list)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Page(Item):
     title: str = ""
     summary: str = ""
@@ -236,7 +242,7 @@ class ImpactTotal:
     sources: list[tuple[Case, ImpactFigure]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(repr=False)
 class Site:
     config: SiteConfig
     vocabulary: dict[str, dict[str, dict[str, Any]]]
@@ -274,7 +280,7 @@ class Site:
 
     @property
     def open_procurements(self) -> list[Procurement]:
-        return [p for p in self.procurements if not _expected_passed(p, self.today)]
+        return [p for p in self.procurements if p.open]
 
 
 def _expected_passed(procurement: Procurement, today: dt.date) -> bool:
@@ -374,6 +380,7 @@ def link_site(site: Site) -> Site:
         event.upcoming = (event.end or event.start).date() >= site.today
 
     for procurement in site.procurements:
+        procurement.open = not _expected_passed(procurement, site.today)
         procurement.organisation = organisations.get(procurement.organisation_slug)
         if procurement.organisation:
             procurement.organisation.procurements.append(procurement)
@@ -390,8 +397,11 @@ def link_site(site: Site) -> Site:
     site.taxonomies = build_taxonomies(site)
     site.impact_overall = impact_totals(site.cases)
     spelling = {_impact_key(total.sources[0][1]): (total.label, total.unit) for total in site.impact_overall}
-    site.impact_by_theme = {slug: impact_totals(term.cases, spelling) for slug, term in site.taxonomies["theme"].items()}
-    site.impact_by_route = {slug: impact_totals(term.cases, spelling) for slug, term in site.taxonomies["route"].items()}
+    for facet in ("theme", "route"):
+        for term in site.taxonomies[facet].values():
+            term.impact = impact_totals(term.cases, spelling)
+    site.impact_by_theme = {slug: term.impact for slug, term in site.taxonomies["theme"].items()}
+    site.impact_by_route = {slug: term.impact for slug, term in site.taxonomies["route"].items()}
     return site
 
 
@@ -498,3 +508,31 @@ def next_change_date(all_cases: list[Case], events: list[Event], today: dt.date)
     dates += [(event.end or event.start).date() + dt.timedelta(days=1) for event in events
               if (event.end or event.start).date() >= today]
     return min(dates) if dates else None
+
+
+def make_site(items, config: SiteConfig, vocabulary: dict, today: dt.date, include_drafts: bool) -> Site:
+    """Turn validated items (`schema.ValidItem`s) into the linked `Site`, without unpublished stories."""
+    site = Site(config=config, vocabulary=vocabulary, today=today)
+    lists = {"enterprise": site.enterprises, "case": site.cases, "organisation": site.organisations,
+             "procurement": site.procurements, "event": site.events, "tip": site.tips, "page": site.pages}
+    all_cases = []
+    for entry in items:
+        file = entry.file
+        item = make_item(file.kind, file.slug, file.rel, entry.data)
+        item.digest = file.digest
+        # Markdown source and where it starts, until the markdown stage turns it into HTML.
+        item.body_text, item.body_line = file.body, file.body_line
+        if file.kind == "enterprise":
+            item.body_text = entry.data.get("description", "")
+            item.body_line = file.position(("description",))[0] + 1
+        if file.kind == "case":
+            all_cases.append(item)
+        if is_published(item, today, include_drafts):
+            lists[file.kind].append(item)
+    site.next_change = None if include_drafts else next_change_date(all_cases, site.events, today)
+    return link_site(site)
+
+
+def all_items(site: Site) -> list[Item]:
+    return [*site.enterprises, *site.cases, *site.organisations, *site.procurements,
+            *site.events, *site.tips, *site.pages]

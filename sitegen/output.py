@@ -18,7 +18,7 @@ from .errors import Problems
 @dataclass
 class OutputFile:
     path: str  # relative to the output folder, forward slashes
-    content: bytes
+    content: bytes | None  # None: unchanged since the last build, keep the file that is there
     sources: tuple[str, ...] = ()
 
 
@@ -53,6 +53,46 @@ def check_paths(files: list[OutputFile], problems: Problems) -> list[OutputFile]
     return accepted
 
 
+def update_output(files: list[OutputFile], output: Path, previous: set[str]) -> WriteStats:
+    """Bring an output folder that holds the previous build up to date, file by file.
+
+    Used for rebuilds: only files whose bytes changed are written (each atomically, by
+    renaming a finished temporary file), and files the site no longer has are removed.
+    Every check ran before this point, so a failed build never gets here."""
+    output = output.resolve()
+    stats = WriteStats()
+    current = set()
+    for file in files:
+        current.add(file.path)
+        target = output / file.path
+        if not target.resolve().is_relative_to(output):
+            raise ValueError(f"refusing to write outside the output folder: {file.path}")
+        if file.content is None or _same_bytes(target, file.content):
+            stats.unchanged += 1
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(file.content)
+        os.replace(temporary, target)
+        stats.written += 1
+    for stale in sorted(previous - current, reverse=True):
+        path = output / stale
+        if path.resolve().is_relative_to(output):
+            path.unlink(missing_ok=True)
+            _remove_empty_parents(path.parent, output)
+            stats.removed += 1
+    return stats
+
+
+def _remove_empty_parents(folder: Path, output: Path) -> None:
+    while folder != output and folder.is_relative_to(output):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
 def write_output(files: list[OutputFile], output: Path) -> WriteStats:
     """Write `files` as the new contents of `output`, swapping it in at the end.
 
@@ -69,7 +109,7 @@ def write_output(files: list[OutputFile], output: Path) -> WriteStats:
                 raise ValueError(f"refusing to write outside the output folder: {file.path}")
             target.parent.mkdir(parents=True, exist_ok=True)
             previous = output / file.path
-            if _same_bytes(previous, file.content):
+            if file.content is None or _same_bytes(previous, file.content):
                 try:
                     os.link(previous, target)
                     stats.unchanged += 1
@@ -89,6 +129,7 @@ def write_output(files: list[OutputFile], output: Path) -> WriteStats:
 class WriteStats:
     written: int = 0
     unchanged: int = 0
+    removed: int = 0
 
 
 def _same_bytes(path: Path, content: bytes) -> bool:

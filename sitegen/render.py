@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import multiprocessing
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,6 +219,51 @@ def render_pages(specs: list[PageSpec], env: jinja2.Environment, templates: Path
     return rendered
 
 
+PARALLEL_MINIMUM = 300  # below this many pages a second process costs more than it saves
+
+
+def render_pages_parallel(specs: list[PageSpec], env: jinja2.Environment, templates: Path, problems: Problems,
+                          workers: int) -> list[RenderedFile]:
+    """Render across `workers` processes (forked, so they share the finished Site for free)."""
+    if workers < 2 or len(specs) < PARALLEL_MINIMUM or "fork" not in multiprocessing.get_all_start_methods():
+        return render_pages(specs, env, templates, problems)
+    for name in {spec.template for spec in specs}:
+        try:
+            env.get_template(name)  # compile once, before the fork, for every worker
+        except Exception:  # noqa: BLE001 - reported with its line when the page renders
+            pass
+    context = multiprocessing.get_context("fork")
+    chunks = [specs[index::workers] for index in range(workers)]
+    running = []
+    for chunk in chunks[1:]:
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_render_worker, args=(chunk, env, templates, sender), daemon=True)
+        process.start()
+        sender.close()
+        running.append((chunk, receiver, process))
+    rendered = render_pages(chunks[0], env, templates, problems)
+    for chunk, receiver, process in running:
+        try:
+            files, found = receiver.recv()
+        except (EOFError, OSError):  # a worker died: do its share here
+            found = Problems(strict=problems.strict)
+            files, found = render_pages(chunk, env, templates, found), found.items
+        process.join()
+        rendered += files
+        known = {(p.path, p.line, p.message) for p in problems.items}
+        problems.extend(p for p in found if (p.path, p.line, p.message) not in known)
+    order = {spec.path: index for index, spec in enumerate(specs)}
+    rendered.sort(key=lambda file: order[file.path])
+    return rendered
+
+
+def _render_worker(chunk: list[PageSpec], env: jinja2.Environment, templates: Path, sender) -> None:
+    found = Problems()
+    files = render_pages(chunk, env, templates, found)
+    sender.send((files, found.items))
+    sender.close()
+
+
 def page_context(spec: PageSpec, site: Site) -> dict[str, Any]:
     page_url = spec.url
     is_404 = spec.path == "404.html"
@@ -243,7 +289,7 @@ def paginate(items: list, folder: str, template: str, context: dict[str, Any], s
     for number in range(1, pages + 1):
         path = f"{folder}/index.html" if number == 1 else f"{folder}/pagina/{number}/index.html"
         pagination = {
-            "number": number, "count": pages,
+            "number": number, "count": pages, "total": len(items),
             "previous": None if number == 1 else (f"{folder}/" if number == 2 else f"{folder}/pagina/{number - 1}/"),
             "next": f"{folder}/pagina/{number + 1}/" if number < pages else None,
             "pages": [(n, f"{folder}/" if n == 1 else f"{folder}/pagina/{n}/") for n in range(1, pages + 1)],
@@ -269,7 +315,9 @@ def plan_pages(site: Site) -> list[PageSpec]:
         specs.append(PageSpec(f"{folder}/index.html", "facet.html", {"kind": "facet", "facet": facet, "terms": terms}))
         specs += [PageSpec(f"{term.url}index.html", "term.html", {"kind": "term", "facet": facet, "item": term})
                   for term in terms]
-    specs.append(PageSpec("tips/index.html", "tips.html", {"kind": "tips"}))
+    # The tips and the stories behind them come through the context, so a new story
+    # re-renders this page (site.tips alone would only carry the tips' own text).
+    specs.append(PageSpec("tips/index.html", "tips.html", {"kind": "tips", "tips": site.tips}))
     specs += [PageSpec(f"{t.url}index.html", "tip.html", {"kind": "tip", "item": t}, (t.source,)) for t in site.tips]
     specs.append(PageSpec("kalender/index.html", "calendar.html", {"kind": "calendar"}))
     specs.append(PageSpec("bijeenkomsten/index.html", "events.html", {"kind": "events"}))

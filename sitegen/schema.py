@@ -651,8 +651,12 @@ class ValidContent:
     media: set[str]
 
 
-def validate_content(files: list[SourceFile], media: set[str], problems: Problems) -> ValidContent | None:
-    """Check every file; returns None when site.yaml or vocabulary.yaml is unusable."""
+def validate_content(files: list[SourceFile], media: set[str], problems: Problems,
+                     reuse: dict[str, tuple] | None = None) -> ValidContent | None:
+    """Check every file; returns None when site.yaml or vocabulary.yaml is unusable.
+
+    `reuse` maps a file to (key, data, problems) from an earlier run; the key covers the
+    file and everything its checks look at, and the dict is updated in place."""
     by_kind: dict[str, list[SourceFile]] = {}
     for file in files:
         by_kind.setdefault(file.kind, []).append(file)
@@ -663,6 +667,9 @@ def validate_content(files: list[SourceFile], media: set[str], problems: Problem
         return None
     vocabulary = check_vocabulary(by_kind["vocabulary"][0], problems)
     known = {kind: {file.slug for file in by_kind.get(kind, [])} for kind in ("organisation", "enterprise", "case")}
+    context_key = repr((by_kind["vocabulary"][0].digest, sorted((k, sorted(v)) for k, v in known.items()),
+                        sorted(media), problems.strict))
+    reuse = {} if reuse is None else reuse
     items: list[ValidItem] = []
     site_data = None
     for file in files:
@@ -672,8 +679,14 @@ def validate_content(files: list[SourceFile], media: set[str], problems: Problem
             problems.error(file.rel, 1, 1, f"ongeldige bestandsnaam '{file.slug}'",
                            "gebruik kleine letters, cijfers en streepjes, bijvoorbeeld " + _slug_hint(file.slug))
             continue
-        ctx = Context(file, problems, vocabulary, known, media)
-        data = check_item(file, ctx)
+        key = (file.digest, context_key)
+        entry = reuse.get(file.rel)
+        if entry is None or entry[0] != key:
+            found = Problems(strict=problems.strict)
+            entry = (key, check_item(file, Context(file, found, vocabulary, known, media)), found.items)
+            reuse[file.rel] = entry
+        problems.extend(entry[2])
+        data = entry[1]
         if data is None:
             continue
         if file.kind == "site":

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import http.server
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
 
 from sitegen.build import BuildOptions, build
-
-REPO = Path(__file__).resolve().parents[1]
-# A fixed "today" keeps golden output and date-dependent pages stable.
-FIXED_TODAY = dt.date(2026, 11, 26)
-
-
-def copy_site(destination: Path, content: Path | None = None, templates: Path | None = None) -> Path:
-    """Copy a site (the repo's own by default) so a test can change it freely."""
-    shutil.copytree(content or REPO / "content", destination / "content")
-    shutil.copytree(templates or REPO / "templates", destination / "templates")
-    return destination
-
+from sites import FIXED_TODAY, REPO, copy_site  # noqa: F401 - also imported from here by older tests
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> Path:

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
 from sitegen.cli import main
 
+REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "mini"
-TODAY_ARGS: list[str] = []
+# A fixed "today" keeps golden output and date-dependent pages stable.
+FIXED_TODAY = dt.date(2026, 11, 26)
+
+
+def copy_site(destination: Path, content: Path | None = None, templates: Path | None = None) -> Path:
+    """Copy a site (the repo's own by default) so a test can change it freely."""
+    shutil.copytree(content or REPO / "content", destination / "content")
+    shutil.copytree(templates or REPO / "templates", destination / "templates")
+    return destination
 
 
 def copy_mini(destination: Path) -> Path:

@@ -15,7 +15,7 @@ from sitegen.load import parse_yaml, split_front_matter
 from sitegen.scaffold import scaffold_text
 from sites import copy_mini, run_cli
 
-from conftest import REPO
+from sites import REPO
 
 
 def test_version_and_usage_errors(capsys):

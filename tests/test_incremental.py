@@ -1,0 +1,158 @@
+"""Incremental builds give exactly the bytes of a clean build, after any kind of edit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from sites import FIXED_TODAY, copy_site
+from sitegen.build import BuildOptions, build
+from sitegen.errors import BuildFailed
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class Editor:
+    """Seeded random edits of the kinds editors and designers make."""
+
+    def __init__(self, root: Path, seed: int):
+        self.root = root
+        self.random = random.Random(seed)
+        self.clock = time.time() - 3600  # edits get distinct mtimes, older than the trust window
+        for path in root.rglob("*"):
+            if path.is_file():
+                os.utime(path, (self.clock, self.clock))
+
+    def touch(self, path: Path) -> None:
+        self.clock += 1
+        os.utime(path, (self.clock, self.clock))
+
+    def write(self, path: Path, text: str) -> None:
+        path.write_text(text, encoding="utf-8")
+        self.touch(path)
+
+    def files(self, folder: str, pattern: str) -> list[Path]:
+        return sorted((self.root / folder).glob(pattern))
+
+    def unreferenced_cases(self) -> list[Path]:
+        everything = "".join(p.read_text(encoding="utf-8") for p in (self.root / "content").rglob("*.*")
+                             if p.suffix in (".md", ".yaml"))
+        return [p for p in self.files("content/cases", "*.md") if everything.count(p.stem) == 1]
+
+    def replace_line(self, path: Path, key: str, value: str) -> bool:
+        text = path.read_text(encoding="utf-8")
+        new, count = re.subn(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.MULTILINE)
+        if count:
+            self.write(path, new)
+        return bool(count)
+
+    def edit(self, step: int) -> str:
+        r = self.random
+        kind = r.choice(["case_text", "case_title", "case_date", "case_category", "enterprise_name",
+                         "enterprise_place", "organisation_name", "procurement_category", "vocabulary",
+                         "template", "strings", "delete_case", "rename_case", "add_case", "tip_title"])
+        if kind == "case_text":
+            path = r.choice(self.files("content/cases", "*.md"))
+            self.write(path, path.read_text(encoding="utf-8") + f"\nNieuwe alinea {step}.\n")
+        elif kind == "case_title":
+            self.replace_line(r.choice(self.files("content/cases", "*.md")), "title", f"Een nieuwe titel {step}")
+        elif kind == "case_date":
+            day = dt.date(2025, 1, 1) + dt.timedelta(days=r.randrange(600))
+            self.replace_line(r.choice(self.files("content/cases", "*.md")), "date", day.isoformat())
+        elif kind == "case_category":
+            self.replace_line(r.choice(self.files("content/cases", "*.md")), "category", r.choice(["catering", "schoonmaak", "drukwerk"]))
+        elif kind == "enterprise_name":
+            self.replace_line(r.choice(self.files("content/enterprises", "*.yaml")), "name", f"Onderneming {step}")
+        elif kind == "enterprise_place":
+            path = r.choice(self.files("content/enterprises", "*.yaml"))
+            text = path.read_text(encoding="utf-8")
+            self.write(path, re.sub(r"municipality: [a-z-]+", f"municipality: {r.choice(['breda', 'tilburg', 'eindhoven'])}", text, count=1))
+        elif kind == "organisation_name":
+            self.replace_line(r.choice(self.files("content/organisations", "*.yaml")), "name", f"Organisatie {step}")
+        elif kind == "procurement_category":
+            self.replace_line(r.choice(self.files("content/calendar", "*.yaml")), "category", r.choice(["catering", "schoonmaak", "groenonderhoud"]))
+        elif kind == "vocabulary":
+            path = self.root / "content/vocabulary.yaml"
+            text = path.read_text(encoding="utf-8")
+            self.write(path, text.replace("label: Catering", f"label: Catering {step}", 1))
+        elif kind == "template":
+            path = r.choice([p for p in self.files("templates", "*.html") if p.name != "redirect.html"])
+            self.write(path, path.read_text(encoding="utf-8") + f"\n{{# edit {step} #}}<!-- {step} -->\n")
+        elif kind == "strings":
+            path = self.root / "templates/strings.nl.yaml"
+            text = path.read_text(encoding="utf-8")
+            self.write(path, re.sub(r"^footer_text: .*$", f"footer_text: Voettekst {step}", text, count=1, flags=re.MULTILINE))
+        elif kind == "delete_case":
+            candidates = self.unreferenced_cases()
+            if len(candidates) > 2:
+                r.choice(candidates).unlink()
+        elif kind == "rename_case":
+            candidates = self.unreferenced_cases()
+            if candidates:
+                path = r.choice(candidates)
+                target = path.with_name(f"hernoemd-{step}.md")
+                path.rename(target)
+                self.touch(target)
+        elif kind == "add_case":
+            source = r.choice(self.files("content/cases", "*.md"))
+            target = source.with_name(f"nieuw-{step}.md")
+            text = re.sub(r"^aliases: .*$\n", "", source.read_text(encoding="utf-8"), flags=re.MULTILINE)
+            self.write(target, text.replace("title: ", f"title: Kopie {step} van ", 1))
+        elif kind == "tip_title":
+            self.replace_line(r.choice(self.files("content/tips", "*.md")), "title", f"Tip met nieuwe titel {step}")
+        return kind
+
+
+def build_or_problems(options: BuildOptions):
+    try:
+        build(options)
+        return None
+    except BuildFailed as error:
+        return [p.format() for p in error.problems]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_incremental_output_equals_a_clean_build_after_random_edits(tmp_path, seed):
+    root = copy_site(tmp_path / "site")
+    editor = Editor(root, seed)
+    incremental = BuildOptions(source=root, output=root / "output", today=FIXED_TODAY)
+    build(incremental)
+    kinds = []
+    for step in range(14):
+        kinds.append(editor.edit(step))
+        clean_output = tmp_path / f"clean-{step}"
+        clean = BuildOptions(source=root, output=clean_output, today=FIXED_TODAY, use_cache=False)
+        expected_problems = build_or_problems(clean)
+        assert build_or_problems(incremental) == expected_problems, kinds
+        if expected_problems is None:
+            assert read_tree(root / "output") == read_tree(clean_output), f"after edits {kinds}"
+        shutil.rmtree(clean_output, ignore_errors=True)
+
+
+def test_an_edit_re_renders_only_the_pages_that_show_it(tmp_path):
+    root = copy_site(tmp_path / "site")
+    editor = Editor(root, 0)
+    options = BuildOptions(source=root, output=root / "output", today=FIXED_TODAY)
+    first = build(options)
+    assert first.rendered == first.page_count
+
+    unchanged = build(options)
+    assert unchanged.site is None and unchanged.written == 0  # nothing to do at all
+
+    story = sorted((root / "content/cases").glob("*.md"))[0]
+    before = {p: p.stat().st_mtime_ns for p in (root / "output").rglob("*.html")}
+    editor.write(story, story.read_text(encoding="utf-8") + "\nEen extra zin.\n")
+    after_edit = build(options)
+    assert 0 < after_edit.rendered < first.page_count / 3
+    changed = [p for p in (root / "output").rglob("*.html") if p.stat().st_mtime_ns != before.get(p)]
+    assert root / "output/verhalen" / story.stem / "index.html" in changed
+    assert len(changed) <= after_edit.rendered
