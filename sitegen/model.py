@@ -370,8 +370,9 @@ def link_site(site: Site) -> Site:
         for number in case.tips:
             if number in tips:
                 tips[number].cases.append(case)
+    related = related_cases(site.cases)
     for case in site.cases:
-        case.related = related_cases(case, site.cases)
+        case.related = related[id(case)]
 
     for event in site.events:
         event.cases = [cases[slug] for slug in event.case_slugs if slug in cases]
@@ -409,18 +410,60 @@ def _unique(items) -> list:
     return list(dict.fromkeys(items))
 
 
-def related_cases(case: Case, all_cases: list[Case], limit: int = 3) -> list[Case]:
-    """Stories that share enterprises, the category or themes, best first."""
-    scored = []
-    for other in all_cases:
-        if other is case:
-            continue
-        score = (3 * len(set(case.enterprise_slugs) & set(other.enterprise_slugs))
-                 + 2 * (case.category == other.category)
-                 + len(set(case.themes) & set(other.themes)))
-        if score:
-            scored.append((-score, -other.date.toordinal(), other.title, other))
-    return [entry[-1] for entry in sorted(scored, key=lambda entry: entry[:3])[:limit]]
+def relatedness(case: Case, other: Case) -> int:
+    """How related two stories are: shared enterprises weigh most, then category, then themes."""
+    return (3 * len(set(case.enterprise_slugs) & set(other.enterprise_slugs))
+            + 2 * (case.category == other.category)
+            + len(set(case.themes) & set(other.themes)))
+
+
+def _rank(score: int, other: Case) -> tuple:
+    return (-score, -other.date.toordinal(), other.title, other.source)
+
+
+def related_cases(cases: list[Case], limit: int = 3) -> dict[int, list[Case]]:
+    """For each story (by id) the `limit` most related others, best first.
+
+    The same result as scoring every pair, without doing so: apart from shared enterprises,
+    a score depends only on the other story's category and themes, so stories are grouped by
+    those and each group is read best-first, only as far as it can still make the top."""
+    by_enterprise: dict[str, list[Case]] = defaultdict(list)
+    groups: dict[tuple, list[Case]] = defaultdict(list)
+    for case in cases:
+        for slug in set(case.enterprise_slugs):
+            by_enterprise[slug].append(case)
+        groups[(case.category, frozenset(case.themes))].append(case)
+    for members in groups.values():
+        members.sort(key=lambda other: _rank(0, other))
+    ranked_groups: dict[tuple, list[tuple[int, list[Case]]]] = {}
+    related: dict[int, list[Case]] = {}
+    for case in cases:
+        signature = (case.category, frozenset(case.themes))
+        if signature not in ranked_groups:
+            scored = [(2 * (category == case.category) + len(themes & signature[1]), members)
+                      for (category, themes), members in groups.items()]
+            ranked_groups[signature] = sorted((entry for entry in scored if entry[0] > 0), key=lambda e: -e[0])
+        sharing = {id(other): other for slug in set(case.enterprise_slugs) for other in by_enterprise[slug]
+                   if other is not case}
+        candidates = [(_rank(relatedness(case, other), other), other) for other in sharing.values()]
+        taken_below: int | None = None
+        for score, members in ranked_groups[signature]:
+            if taken_below is not None and score < taken_below:
+                break  # every story from here on scores lower than `limit` already found
+            picked = 0
+            for other in members:
+                if other is case or id(other) in sharing:
+                    continue
+                candidates.append((_rank(score, other), other))
+                picked += 1
+                if picked == limit:
+                    break
+            found = sum(1 for rank, _ in candidates if -rank[0] >= score)
+            if found >= limit and taken_below is None:
+                taken_below = score
+        candidates.sort(key=lambda entry: entry[0])
+        related[id(case)] = [other for _, other in candidates[:limit]]
+    return related
 
 
 def serves_area(enterprise: Enterprise, area: str, site: Site) -> bool:
