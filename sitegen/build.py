@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import (BuildCache, code_version, content_key, digest, output_intact, page_fingerprint,
+from .cache import (BuildCache, ItemKeys, code_version, content_key, digest, output_intact, page_fingerprint,
                     site_wide_templates, source_stats)
 from .config import site_config
 from .errors import BuildFailed, Problem, Problems
@@ -124,10 +124,11 @@ def split_unchanged(specs: list[PageSpec], env, site: Site, templates: Path, cac
     global_key = digest(template_bytes, site.config, site.vocabulary, shared, site.today)
     whole_site_key = digest(global_key, content_key(site))
     site_wide = site_wide_templates(env)
+    keys = ItemKeys(all_items(site))
     stale, kept, fingerprints = [], [], {}
     for spec in specs:
         key = whole_site_key if site_wide.get(spec.template, True) else global_key
-        fingerprint = page_fingerprint(spec.context, spec.template, key)
+        fingerprint = page_fingerprint(spec.context, spec.template, key, keys)
         fingerprints[spec.path] = fingerprint
         if reuse_output and cache.pages.get(spec.path) == fingerprint:
             kept.append(spec)

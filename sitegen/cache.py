@@ -148,42 +148,64 @@ def site_wide_templates(env: jinja2.Environment) -> dict[str, bool]:
     return result
 
 
-# Links followed beyond the page's own item: what a card of that item shows (a story card
-# names its buyer). The page's own item follows all its links, back-references included.
-FORWARD_LINKS = {"Case": ("buyer", "enterprises"), "Procurement": ("organisation", "matches")}
+# What a card of an item shows of the items it links to (a story card names its buyer, an
+# enterprise card counts its stories). A page's own item shows all its links, as cards.
+# Keep this in step with the card macros in templates/macros.html: tests/test_incremental.py
+# compares incremental and clean builds after random edits and fails when a link is missing.
+FORWARD_LINKS = {"Case": ("buyer", "enterprises"), "Enterprise": ("cases",),
+                 "Procurement": ("organisation", "matches"), "Tip": ("cases",)}
 
 
-def _collect(value: Any, depth: int, seen: set[int], out: list[str]) -> None:
+def _linked(item: Item, names) -> list[Item]:
+    found: list[Item] = []
+    for name in names:
+        value = getattr(item, name)
+        if isinstance(value, Item):
+            found.append(value)
+        elif isinstance(value, list) and value and isinstance(value[0], Item):
+            found.extend(value)
+    return found
+
+
+class ItemKeys:
+    """Per item, computed once a build: its own key, its card key and its full-page key."""
+
+    def __init__(self, items: list[Item]):
+        self.own = {id(item): item.source + item.digest for item in items}
+        self.card = {id(item): digest(self.own[id(item)],
+                                      [self.own.get(id(o), "?") for o in _linked(item, FORWARD_LINKS.get(type(item).__name__, ()))])
+                     for item in items}
+
+    def page(self, item: Item) -> str:
+        return digest(self.own[id(item)], [self.card.get(id(o), "?") for o in _linked(item, [f.name for f in fields(item)])])
+
+
+def _collect(value: Any, keys: ItemKeys, out: list[str]) -> None:
     if isinstance(value, Item):
-        if id(value) in seen:
-            return
-        seen.add(id(value))
-        out.append(value.source + value.digest)
-        if depth >= 2:
-            return
-        names = ([f.name for f in fields(value)] if depth == 0
-                 else FORWARD_LINKS.get(type(value).__name__, ()))
-        for name in names:
-            linked = getattr(value, name)
-            if isinstance(linked, Item) or (isinstance(linked, list) and linked and isinstance(linked[0], Item)):
-                _collect(linked, depth + 1, seen, out)
+        out.append(keys.card.get(id(value), "?"))
     elif isinstance(value, (list, tuple)):
         for element in value:
-            _collect(element, depth, seen, out)
+            _collect(element, keys, out)
     elif isinstance(value, dict):
         for key, element in value.items():
             out.append(repr(key))
-            _collect(element, depth, seen, out)
+            _collect(element, keys, out)
     elif is_dataclass(value):
         for item_field in fields(value):
-            _collect(getattr(value, item_field.name), depth, seen, out)
+            _collect(getattr(value, item_field.name), keys, out)
     else:
         out.append(repr(value))
 
 
-def page_fingerprint(context: dict[str, Any], template: str, global_key: str) -> str:
+def page_fingerprint(context: dict[str, Any], template: str, global_key: str, keys: ItemKeys) -> str:
+    """What a page shows: its own item in full, every other item as a card, and the rest as is."""
     parts: list[str] = []
-    _collect(context, 0, set(), parts)
+    for name, value in context.items():
+        parts.append(name)
+        if name == "item" and isinstance(value, Item):
+            parts.append(keys.page(value))
+        else:
+            _collect(value, keys, parts)
     return digest(global_key, template, parts)
 
 

@@ -380,12 +380,16 @@ def link_site(site: Site) -> Site:
             case.events.append(event)
         event.upcoming = (event.end or event.start).date() >= site.today
 
+    offering: dict[str, list[Enterprise]] = defaultdict(list)  # category -> enterprises, by name
+    for enterprise in site.enterprises:
+        for category in enterprise.categories:
+            offering[category].append(enterprise)
     for procurement in site.procurements:
         procurement.open = not _expected_passed(procurement, site.today)
         procurement.organisation = organisations.get(procurement.organisation_slug)
         if procurement.organisation:
             procurement.organisation.procurements.append(procurement)
-        procurement.matches = [e for e in site.enterprises if matches(procurement, e, site)]
+        procurement.matches = [e for e in offering[procurement.category] if matches(procurement, e, site)]
         for enterprise in procurement.matches:
             enterprise.opportunities.append(procurement)
 

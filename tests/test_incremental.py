@@ -120,7 +120,7 @@ def build_or_problems(options: BuildOptions):
         return [p.format() for p in error.problems]
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_incremental_output_equals_a_clean_build_after_random_edits(tmp_path, seed):
     root = copy_site(tmp_path / "site")
     editor = Editor(root, seed)
