@@ -7,14 +7,13 @@ A `BuildCache` lets each step skip the work an edit did not touch."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import (BuildCache, ItemKeys, code_version, content_key, digest, output_intact, page_fingerprint,
-                    site_wide_templates, source_stats)
-from .config import site_config
+from .cache import (BuildCache, ItemKeys, content_key, digest, output_intact, page_fingerprint,
+                    site_wide_templates, source_stats, unchanged_summary)
+from .config import BuildOptions, site_config
 from .errors import BuildFailed, Problem, Problems
 from .feeds import feed_files
 from .indexing import search_documents
@@ -25,27 +24,6 @@ from .output import OutputFile, check_paths, update_output, write_output
 from .render import PageSpec, load_strings, make_environment, plan_pages, render_pages_parallel
 from .schema import validate_content
 from .search import build_search_files
-
-
-@dataclass
-class BuildOptions:
-    source: Path
-    output: Path | None = None
-    base_url: str | None = None
-    drafts: bool = False
-    strict: bool = False
-    file_links: bool = False
-    today: dt.date = field(default_factory=dt.date.today)
-    workers: int = field(default_factory=lambda: min(os.cpu_count() or 1, 4))
-    use_cache: bool = True  # keep incremental state in <source>/.sitegen-cache between runs
-
-    @property
-    def output_dir(self) -> Path:
-        return self.output or self.source / "output"
-
-    def cache_key(self) -> str:
-        return digest(code_version(), str(self.output_dir.resolve()), self.base_url, self.drafts,
-                      self.strict, self.file_links, self.today)
 
 
 @dataclass(repr=False)
@@ -65,10 +43,14 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
     """Build the site; raises BuildFailed with every problem when anything is wrong."""
     started = time.time_ns()
     problems = Problems(strict=options.strict)
+    if cache is None and write and options.use_cache:
+        summary = unchanged_summary(options.source, options.output_dir, options.cache_key())
+        if summary is not None:
+            return unchanged_result(summary)
     cache = cache if cache is not None else open_cache(options, write)
     sources = source_stats(options.source)
     if write and sources == cache.sources and output_intact(options.output_dir, cache.outputs):
-        return unchanged_result(cache)
+        return unchanged_result({**cache.summary, "files": len(cache.outputs)})
     loaded = load_content(options.source, problems, cache.files, cache.saved_at - 2_000_000_000)
     valid = validate_content(loaded.files, loaded.media, problems, cache.checked)
     problems.raise_if_errors()
@@ -109,10 +91,9 @@ def open_cache(options: BuildOptions, write: bool) -> BuildCache:
     return BuildCache(key=options.cache_key())
 
 
-def unchanged_result(cache: BuildCache) -> BuildResult:
-    summary = cache.summary
+def unchanged_result(summary: dict) -> BuildResult:
     return BuildResult(None, [], summary.get("warnings", []), page_count=summary.get("pages", 0),
-                       next_change=summary.get("next_change"), unchanged=len(cache.outputs))
+                       next_change=summary.get("next_change"), unchanged=summary.get("files", 0))
 
 
 def split_unchanged(specs: list[PageSpec], env, site: Site, templates: Path, cache: BuildCache,
@@ -183,4 +164,4 @@ def remember(cache: BuildCache, options: BuildOptions, started: int, sources: di
         cache.save(options.source)
 
 
-__all__ = ["BuildOptions", "BuildResult", "BuildFailed", "build"]
+__all__ = ["BuildOptions", "BuildResult", "BuildFailed", "build"]  # BuildOptions lives in config.py

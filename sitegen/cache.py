@@ -13,14 +13,11 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
-import jinja2.meta
-from jinja2 import nodes
-
 from .model import Item, Site
 
 CACHE_FOLDER = ".sitegen-cache"
 CACHE_FILE = "state.pickle"
+INDEX_FILE = "index.pickle"  # just enough to tell that nothing changed, read without the rest
 FORMAT = 3
 # `site.<name>` in a template makes a page depend on all content of the site.
 SITE_WIDE = {"cases", "enterprises", "organisations", "procurements", "events", "taxonomies",
@@ -75,10 +72,26 @@ class BuildCache:
     def save(self, source: Path) -> None:
         folder = source / CACHE_FOLDER
         folder.mkdir(exist_ok=True)
-        temporary = folder / f"{CACHE_FILE}.{os.getpid()}"
-        with open(temporary, "wb") as handle:
-            pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, folder / CACHE_FILE)
+        index = {"key": self.key, "sources": self.sources, "outputs": self.outputs, "summary": self.summary}
+        for name, value in ((CACHE_FILE, self), (INDEX_FILE, index)):
+            temporary = folder / f"{name}.{os.getpid()}"
+            with open(temporary, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, folder / name)
+
+
+def unchanged_summary(source: Path, output: Path, key: str) -> dict | None:
+    """The last build's summary when no source changed and its output is still in place."""
+    try:
+        with open(source / CACHE_FOLDER / INDEX_FILE, "rb") as handle:
+            index = pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    if not isinstance(index, dict) or index.get("key") != key:
+        return None
+    if source_stats(source) != index["sources"] or not output_intact(output, index["outputs"]):
+        return None
+    return {**index["summary"], "files": len(index["outputs"])}
 
 
 def source_stats(source: Path) -> dict[str, tuple[int, int]]:
@@ -118,8 +131,12 @@ def output_intact(output: Path, outputs: dict[str, int]) -> bool:
 
 # ---------------------------------------------------------------- page fingerprints
 
-def site_wide_templates(env: jinja2.Environment) -> dict[str, bool]:
+def site_wide_templates(env) -> dict[str, bool]:
     """For each template: whether it (or anything it extends, includes or imports) reads site-wide lists."""
+    import jinja2  # here, not at the top, so that a build with nothing to do stays light
+    import jinja2.meta
+    from jinja2 import nodes
+
     direct: dict[str, bool] = {}
     references: dict[str, set[str]] = {}
     for name in env.list_templates(filter_func=lambda n: n.endswith((".html", ".xml", ".txt"))):

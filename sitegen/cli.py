@@ -62,7 +62,7 @@ def _common(command: argparse.ArgumentParser) -> None:
 
 
 def _options(args):
-    from .build import BuildOptions
+    from .config import BuildOptions
     output = Path(args.output).resolve() if getattr(args, "output", None) else None
     return BuildOptions(source=_source(args.source), output=output, base_url=getattr(args, "base_url", None),
                         drafts=args.drafts, strict=args.strict, file_links=getattr(args, "file_links", False))
@@ -86,8 +86,16 @@ def _next_change(result) -> None:
 
 
 def cmd_build(args) -> int:
-    from .build import build
+    from .cache import unchanged_summary
     options = _options(args)
+    # Checked before the pipeline is even imported, so a build with nothing to do is instant.
+    summary = unchanged_summary(options.source, options.output_dir, options.cache_key())
+    if summary is not None:
+        print(f"Niets veranderd sinds de vorige keer: {summary['pages']} pagina's in {options.output_dir}.")
+        if summary.get("next_change"):
+            print(f"De uitvoer verandert op {summary['next_change'].isoformat()}: bouw de site dan opnieuw.")
+        return 0
+    from .build import build
     try:
         result = build(options)
     except BuildFailed as error:

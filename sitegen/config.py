@@ -1,11 +1,14 @@
-"""Site settings from content/site.yaml, as checked by the schema.
+"""Settings: the site's, from content/site.yaml as checked by the schema, and a build's options.
 
-Hands on a `SiteConfig` that every later stage reads; nothing else holds settings."""
+Hands on a `SiteConfig` that every later stage reads, and `BuildOptions` for the pipeline."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import urllib.parse
 from dataclasses import dataclass, field
+from pathlib import Path
 
 DEFAULT_NAV = ("verhalen", "ondernemers", "kalender", "bijeenkomsten", "tips", "impact")
 
@@ -45,3 +48,26 @@ def site_config(data: dict, base_url: str | None = None, file_links: bool = Fals
         noindex=features.get("noindex", False),
         file_links=file_links,
     )
+
+
+@dataclass
+class BuildOptions:
+    source: Path
+    output: Path | None = None
+    base_url: str | None = None
+    drafts: bool = False
+    strict: bool = False
+    file_links: bool = False
+    today: dt.date = field(default_factory=dt.date.today)
+    workers: int = field(default_factory=lambda: min(os.cpu_count() or 1, 4))
+    use_cache: bool = True  # keep incremental state in <source>/.sitegen-cache between runs
+
+    @property
+    def output_dir(self) -> Path:
+        return self.output or self.source / "output"
+
+    def cache_key(self) -> str:
+        """Results of an earlier build are reusable only under the same key."""
+        from .cache import code_version, digest
+        return digest(code_version(), str(self.output_dir.resolve()), self.base_url, self.drafts,
+                      self.strict, self.file_links, self.today)
