@@ -6,6 +6,7 @@ and an error overlay instead of a reload when a build fails."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -18,6 +19,7 @@ from livereload.handlers import LiveReloadHandler
 from tornado import ioloop, web
 
 from .build import BuildOptions, build
+from .cache import BuildCache, source_stats
 from .errors import BuildFailed, Problem, format_report
 
 POLL_SECONDS = 0.05  # how often content/ and templates/ are scanned for changes
@@ -28,44 +30,24 @@ CLIENT_SCRIPT = (Path(__file__).parent / "live.js").read_text(encoding="utf-8")
 
 # ---------------------------------------------------------------- watching
 
-def snapshot_sources(source: Path) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every file under content/ and templates/; never output/ or caches."""
-    state: dict[str, tuple[int, int]] = {}
-    for folder in ("content", "templates"):
-        stack = [source / folder]
-        while stack:
-            try:
-                entries = list(os.scandir(stack.pop()))
-            except OSError:
-                continue
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(Path(entry.path))
-                else:
-                    try:
-                        info = entry.stat(follow_symlinks=False)
-                    except OSError:
-                        continue
-                    state[entry.path] = (info.st_mtime_ns, info.st_size)
-    return state
-
-
 class Rebuilder:
     """Watches the sources and rebuilds after a burst of saves has settled."""
 
-    def __init__(self, options: BuildOptions, build_function=build):
+    def __init__(self, options: BuildOptions):
         self.options = options
-        self.build_function = build_function
+        # Kept in memory between rebuilds (saving it each time would cost more than the
+        # rebuild); written to disk on exit so the next `sitegen build` starts warm.
+        self.cache = BuildCache.load(options.source, options.cache_key()) if options.use_cache else None
         self.problems: list[Problem] = []
-        self.state = snapshot_sources(options.source)
+        self.state = source_stats(options.source)
         self.changed_at: float | None = None
         self.builds = 0
 
     def rebuild(self) -> bool:
         try:
-            result = self.build_function(self.options)
+            if self.cache is None:
+                self.cache = BuildCache(key=self.options.cache_key())
+            result = build(dataclasses.replace(self.options, use_cache=False), cache=self.cache)
         except BuildFailed as error:
             self.problems = [p for p in error.problems if p.severity == "error"]
             print(format_report(error.problems), file=sys.stderr, flush=True)
@@ -75,12 +57,16 @@ class Rebuilder:
         self.problems = []
         if result.warnings:
             print(format_report(result.warnings), file=sys.stderr, flush=True)
-        print(f"Opnieuw gebouwd: {result.written} bestanden gewijzigd.", flush=True)
+        print(f"Gebouwd: {result.rendered} pagina's opnieuw gemaakt, {result.written} bestanden gewijzigd.", flush=True)
         return True
+
+    def save(self) -> None:
+        if self.cache is not None and self.options.use_cache and self.cache.sources:
+            self.cache.save(self.options.source)
 
     def poll(self) -> bool | None:
         """Called often; returns True/False after a rebuild, None when nothing happened."""
-        current = snapshot_sources(self.options.source)
+        current = source_stats(self.options.source)
         now = time.monotonic()
         if current != self.state:
             self.state = current
@@ -246,4 +232,6 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open
         loop.start()
     except KeyboardInterrupt:
         pass
+    finally:
+        rebuilder.save()
     return 0
