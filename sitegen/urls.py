@@ -5,7 +5,6 @@ root of a domain, under a sub-path, and opened straight from disk."""
 
 from __future__ import annotations
 
-import posixpath
 import urllib.parse
 
 
@@ -15,17 +14,16 @@ def relative_url(from_page: str, to_path: str, file_links: bool = False) -> str:
     Directory paths end in '/'; with `file_links` they point at their index.html, which
     is what a browser needs when the site is opened from a file share."""
     to_path, _, fragment = to_path.lstrip("/").partition("#")
-    from_dir = posixpath.dirname(from_page.lstrip("/")) if not from_page.endswith("/") else from_page.lstrip("/").rstrip("/")
-    target = to_path or "./"
-    relative = posixpath.relpath("/" + target, "/" + from_dir) if from_dir or target != "./" else "."
+    from_parts = from_page.lstrip("/").split("/")[:-1]  # the folder the page is in
+    to_parts = to_path.split("/")  # the last part is a file name, or "" for a folder
+    common = 0
+    while common < min(len(from_parts), len(to_parts) - 1) and from_parts[common] == to_parts[common]:
+        common += 1
+    relative = "../" * (len(from_parts) - common) + "/".join(to_parts[common:])
     if to_path.endswith("/") or to_path == "":
-        relative = relative.rstrip("/") + "/"
-        if relative == "./" and from_dir == to_path.rstrip("/"):
-            relative = "./"
+        relative = relative or "./"
         if file_links:
-            relative += "index.html"
-    if relative.startswith("./") and len(relative) > 2:
-        relative = relative[2:]
+            relative = (relative if relative != "./" else "") + "index.html"
     return relative + (f"#{fragment}" if fragment else "")
 
 
