@@ -16,34 +16,25 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import snowballstemmer
 
 FORMAT_VERSION = 1
 
-KIND_LABELS = {
-    "verhaal": "Verhaal",
-    "ondernemer": "Ondernemer",
-    "organisatie": "Organisatie",
-    "inkoop": "Geplande inkoop",
-    "bijeenkomst": "Bijeenkomst",
-    "tip": "Tip",
-    "pagina": "Pagina",
-}
+# The facet that every document has: its kind. The URL uses this name (?soort=tip).
+KIND_FACET = "soort"
 
-# Facets in the order the search page shows them; the URL uses these names.
-FACET_LABELS = {
-    "soort": "Soort",
-    "thema": "Thema",
-    "categorie": "Categorie",
-    "gemeente": "Gemeente",
-    "route": "Inkoopmethode",
-    "type": "Soort organisatie",
-    "omvang": "Omvang",
-    "erkenning": "Erkenning",
-}
-FACET_NAMES = tuple(FACET_LABELS)
+# Sentences search.js shows, from the `search.js` section of templates/strings.nl.yaml.
+# Placeholders: {count} a number, {results} a "1 resultaat"/"{count} resultaten" text,
+# {query} what the reader typed. search.js reads exactly these keys.
+JS_TEXT_KEYS = (
+    "results", "results_one", "results_for", "no_results", "no_results_for", "partial", "did_you_mean",
+    "without_filters", "one_word", "browse", "more", "all", "arrow_hint", "clear_filters", "show_all",
+    "show_fewer",
+)
 
 # Words too common to help find anything. Folded (no diacritics), like the tokens.
 STOP_WORDS = frozenset("""
@@ -96,7 +87,7 @@ def tokenize(text: str) -> list[str]:
 @dataclass(frozen=True)
 class SearchDocument:
     url: str  # site-relative URL without leading slash, e.g. "verhalen/koffie/"
-    kind: str  # one of KIND_LABELS
+    kind: str  # a key of the `kinds` of the search text; also the value of the facet KIND_FACET
     title: str
     summary: str
     body: str  # plain text
@@ -118,7 +109,7 @@ FIELD_WEIGHTS = {"title": 6.0, "facets": 3.0, "summary": 2.0, "body": 1.0}
 # that is mostly the query (an enterprise's name) beats a long one that mentions it.
 LENGTH_NORM = {"title": 0.5, "facets": 0.0, "summary": 0.25, "body": 0.75}
 SATURATION = 1.2  # BM25 'k1'
-SCORE_LEVELS = 15  # posting scores are quantised to 1..SCORE_LEVELS
+SCORE_LEVELS = 15  # posting scores are quantised to 1..SCORE_LEVELS; 2 * 15 + 1 is one varint digit
 # Shard sizes trade the bytes of a first query against the number of files loaded while
 # typing (each is a round trip): see docs/performance.md, section Search.
 TERM_SHARD_CHARS = 24_000  # target raw size of a postings shard
@@ -188,54 +179,89 @@ def _delta_encode(sorted_ids: list[int]) -> str:
     return encode_numbers(deltas)
 
 
-def _facet_pairs(document: SearchDocument) -> dict[str, list[tuple[str, str]]]:
-    facets = {name: list(values) for name, values in document.facets.items() if values}
-    facets.setdefault("soort", [(document.kind, KIND_LABELS.get(document.kind, document.kind))])
+def _facet_pairs(document: SearchDocument, kind_labels: Mapping[str, str]) -> dict[str, list[tuple[str, str]]]:
+    facets = {KIND_FACET: [(document.kind, kind_labels[document.kind])]}
+    facets.update((name, list(values)) for name, values in document.facets.items() if values and name != KIND_FACET)
     return facets
 
 
-@dataclass
-class _Postings:
-    """Per stem: document ids in increasing order and their posting values."""
-
-    ids: list[int] = field(default_factory=list)
-    values: list[int] = field(default_factory=list)
+def _field_texts(document: SearchDocument, facets: dict[str, list[tuple[str, str]]]) -> tuple[str, ...]:
+    """The text of each field of FIELD_WEIGHTS, in that order."""
+    facet_text = " ".join(label for values in facets.values() for _, label in values)
+    return (document.title, facet_text, document.summary, document.body)
 
 
-def _score_documents(documents: list[SearchDocument]) -> tuple[dict[str, _Postings], set[str]]:
-    field_counts = []
+# What scoring needs of one document: the number of tokens per field; per stem, its count
+# in each field (in FIELD_WEIGHTS order); the surface words (folded, indexed) of all fields.
+DocumentTokens = tuple[tuple[int, ...], tuple[tuple[str, int, int, int, int], ...], frozenset[str]]
+
+
+def _tokenize_fields(texts: tuple[str, ...]) -> DocumentTokens:
+    counts: dict[str, list[int]] = {}
+    lengths = [0] * len(texts)
+    surface = set()
+    for position, text in enumerate(texts):
+        for word, frequency in Counter(words(text)).items():
+            if is_indexed(word):
+                surface.add(word)
+                stemmed = stem(word)
+                row = counts.get(stemmed)
+                if row is None:
+                    row = counts[stemmed] = [0] * len(texts)
+                row[position] += frequency
+                lengths[position] += frequency
+    return tuple(lengths), tuple((stemmed, *row) for stemmed, row in counts.items()), frozenset(surface)
+
+
+def _score_documents(tokens: list[DocumentTokens]) -> tuple[dict[str, str], set[str]]:
+    """Per stem, its postings as encode_numbers() of (id delta, value) pairs: the ids of the
+    documents that have it, in increasing order, and for each its quantised BM25F score
+    times two, plus one for a title match (a value is always one digit); and all surface words."""
     surface_words: set[str] = set()
-    for document in documents:
-        facet_text = " ".join(label for values in _facet_pairs(document).values() for _, label in values)
-        texts = {"title": document.title, "facets": facet_text, "summary": document.summary, "body": document.body}
-        counts = {}
-        for name, text in texts.items():
-            stems: Counter[str] = Counter()
-            for word, frequency in Counter(words(text)).items():
-                if is_indexed(word):
-                    surface_words.add(word)
-                    stems[stem(word)] += frequency
-            counts[name] = stems
-        field_counts.append(counts)
-    lengths = {name: [sum(counts[name].values()) for counts in field_counts] for name in FIELD_WEIGHTS}
-    averages = {name: max(1.0, sum(values) / len(values)) if values else 1.0 for name, values in lengths.items()}
-    postings: dict[str, _Postings] = defaultdict(_Postings)
-    for doc_id, counts in enumerate(field_counts):
-        norms = {name: 1 - LENGTH_NORM[name] + LENGTH_NORM[name] * lengths[name][doc_id] / averages[name]
-                 for name in FIELD_WEIGHTS}
-        weights: dict[str, float] = defaultdict(float)
-        for name, field_weight in FIELD_WEIGHTS.items():
-            factor = field_weight / norms[name]
-            for stem_, frequency in counts[name].items():
-                weights[stem_] += factor * frequency
-        title = counts["title"]
-        for stem_, weight in weights.items():
-            saturated = weight * (SATURATION + 1) / (weight + SATURATION)
-            level = max(1, min(SCORE_LEVELS, round(saturated / (SATURATION + 1) * SCORE_LEVELS)))
-            entry = postings[stem_]
-            entry.ids.append(doc_id)
-            entry.values.append(level * 2 + (1 if stem_ in title else 0))
-    return postings, surface_words
+    for _, _, surface in tokens:
+        surface_words |= surface
+    averages = [max(1.0, sum(values) / len(values)) if values else 1.0
+                for values in zip(*(lengths for lengths, _, _ in tokens))]
+    parameters = [(weight, LENGTH_NORM[name]) for name, weight in FIELD_WEIGHTS.items()]
+    k1, k1_plus_one = SATURATION, SATURATION + 1
+    small, digits = _SMALL_NUMBERS, _FINAL_DIGITS
+    postings: dict[str, list] = {}  # stem -> [last document id, encoded parts]
+    for doc_id, (lengths, rows, _) in enumerate(tokens):
+        f0, f1, f2, f3 = (weight / (1 - norm + norm * length / average)
+                          for (weight, norm), length, average in zip(parameters, lengths, averages))
+        for stem_, c0, c1, c2, c3 in rows:
+            weight = f0 * c0 + f1 * c1 + f2 * c2 + f3 * c3
+            saturated = weight * k1_plus_one / (weight + k1)
+            level = round(saturated / k1_plus_one * SCORE_LEVELS)  # at most SCORE_LEVELS: saturated < k1 + 1
+            entry = postings.get(stem_)
+            if entry is None:
+                entry = postings[stem_] = [-1, []]
+            delta = doc_id - entry[0] - 1
+            entry[0] = doc_id
+            entry[1].append(small[delta] if delta < 1024 else _encode_number(delta))
+            entry[1].append(digits[(level if level > 1 else 1) * 2 + (1 if c0 else 0)])
+    return {stem_: "".join(parts) for stem_, (_, parts) in postings.items()}, surface_words
+
+
+def missing_text(text: object, documents: list[SearchDocument]) -> list[str]:
+    """Keys of the search text (`search` in strings.nl.yaml) that `documents` need and that are
+    missing or not text, e.g. ["search.kinds.tip", "search.js.more"]."""
+    if not isinstance(text, Mapping):
+        return ["search"]
+    needed = {
+        "kinds": dict.fromkeys(document.kind for document in documents),
+        "facets": dict.fromkeys([KIND_FACET, *(name for document in documents
+                                               for name, values in document.facets.items() if values)]),
+        "js": dict.fromkeys(JS_TEXT_KEYS),
+    }
+    missing = []
+    for section, keys in needed.items():
+        values = text.get(section)
+        if not isinstance(values, Mapping):
+            missing.append(f"search.{section}")
+            continue
+        missing += [f"search.{section}.{key}" for key in keys if not isinstance(values.get(key), str)]
+    return missing
 
 
 def _script(name: str, data) -> bytes:
@@ -249,9 +275,21 @@ def _hashed_name(prefix: str, data) -> tuple[str, bytes]:
     return name, _script(name, data)
 
 
-def build_search_files(documents: list[SearchDocument]) -> dict[str, bytes]:
-    """All files of the search index, keyed by output-relative path."""
-    postings, surface_words = _score_documents(documents)
+def build_search_files(documents: list[SearchDocument], text: Mapping[str, Any]) -> dict[str, bytes]:
+    """All files of the search index, keyed by output-relative path.
+
+    `text` is the `search` section of templates/strings.nl.yaml: `kinds` (kind -> label, the
+    result badges), `facets` (facet name -> legend, in the order of the filters) and `js` (the
+    sentences of search.js, JS_TEXT_KEYS). They travel in the manifest, which every page that
+    searches loads. Raises ValueError naming the missing keys (see missing_text)."""
+    missing = missing_text(text, documents)
+    if missing:
+        raise ValueError(f"ontbrekende teksten voor zoeken: {', '.join(missing)}")
+    kind_labels, facet_labels = text["kinds"], text["facets"]
+    facet_pairs = [_facet_pairs(document, kind_labels) for document in documents]
+    field_tokens = [_tokenize_fields(_field_texts(document, facets))
+                    for document, facets in zip(documents, facet_pairs)]
+    postings, surface_words = _score_documents(field_tokens)
     files: dict[str, bytes] = {}
 
     # Postings shards: contiguous ranges of sorted stems, cut at about TERM_SHARD_CHARS.
@@ -271,13 +309,7 @@ def build_search_files(documents: list[SearchDocument]) -> dict[str, bytes]:
         current, size = {"stems": [], "postings": []}, 0
 
     for stem_ in sorted(postings):
-        entry = postings[stem_]
-        ids = []
-        previous = -1
-        for doc_id, value in zip(entry.ids, entry.values):
-            ids.extend((doc_id - previous - 1, value))
-            previous = doc_id
-        encoded = encode_numbers(ids)
+        encoded = postings[stem_]
         if size and size + len(encoded) > TERM_SHARD_CHARS:
             flush()
         current["stems"].append(stem_)
@@ -286,10 +318,7 @@ def build_search_files(documents: list[SearchDocument]) -> dict[str, bytes]:
     flush()
 
     # Display shards: what a result shows, DOC_SHARD_SIZE documents per file.
-    kinds = list(KIND_LABELS)
-    for document in documents:
-        if document.kind not in kinds:
-            kinds.append(document.kind)
+    kinds = list(kind_labels)
     doc_files = []
     for start in range(0, len(documents), DOC_SHARD_SIZE):
         rows = [
@@ -300,31 +329,29 @@ def build_search_files(documents: list[SearchDocument]) -> dict[str, bytes]:
         files[f"{INDEX_DIR}index/{name}.js"] = content
         doc_files.append(name)
 
-    # Facets: per value, the ids of the documents that have it.
+    # Facets, in the order of their labels: per value, the ids of the documents that have it.
     facet_ids: dict[str, dict[tuple[str, str], list[int]]] = defaultdict(dict)
-    for doc_id, document in enumerate(documents):
-        for name, values in _facet_pairs(document).items():
+    for doc_id, facets in enumerate(facet_pairs):
+        for name, values in facets.items():
             for pair in dict.fromkeys((slug, label) for slug, label in values):
                 facet_ids[name].setdefault(pair, []).append(doc_id)
-    facet_order = [name for name in FACET_NAMES if name in facet_ids]
-    facet_order += sorted(name for name in facet_ids if name not in FACET_NAMES)
     facets = [
-        [name, FACET_LABELS.get(name, name), [[slug, label, _delta_encode(ids)] for (slug, label), ids in sorted(
+        [name, facet_labels[name], [[slug, label, _delta_encode(ids)] for (slug, label), ids in sorted(
             facet_ids[name].items(), key=lambda item: (-len(item[1]), fold(item[0][1])))]]
-        for name in facet_order
+        for name in facet_labels if name in facet_ids
     ]
 
     manifest = {
         "version": FORMAT_VERSION,
         "count": len(documents),
-        "kinds": [[kind, KIND_LABELS.get(kind, kind)] for kind in kinds],
+        "kinds": [[kind, label] for kind, label in kind_labels.items()],
         "words": front_code(sorted(surface_words)),
         "bounds": shard_bounds,
         "terms": shard_files,
         "docs": doc_files,
         "docShardSize": DOC_SHARD_SIZE,
         "facets": facets,
+        "text": {key: text["js"][key] for key in JS_TEXT_KEYS},
     }
     files[f"{INDEX_DIR}index.js"] = _script("index", manifest)
     return files
-

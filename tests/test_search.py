@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from pathlib import Path
 
 import pytest
+import yaml
 
+from sitegen import search
 from sitegen.search import (
     DOC_SHARD_SIZE,
+    JS_TEXT_KEYS,
     STOP_WORDS,
     SearchDocument,
     build_search_files,
@@ -22,6 +26,8 @@ from sitegen.search import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
+STRINGS = yaml.safe_load((REPO / "templates" / "strings.nl.yaml").read_text(encoding="utf-8"))
+TEXT = STRINGS["search"]
 
 
 def read_script(content: bytes) -> tuple[str, object]:
@@ -120,7 +126,7 @@ def documents():
 
 
 def test_index_files_are_scripts_with_hashed_shard_names(documents):
-    files = build_search_files(documents)
+    files = build_search_files(documents, TEXT)
     assert "zoeken/index.js" in files
     shards = [path for path in files if path != "zoeken/index.js"]
     assert shards and all(re.fullmatch(r"zoeken/index/[td]\d+-[0-9a-f]{10}\.js", path) for path in shards)
@@ -134,11 +140,11 @@ def test_index_files_are_scripts_with_hashed_shard_names(documents):
 
 
 def test_index_build_is_deterministic(documents):
-    assert build_search_files(documents) == build_search_files(list(documents))
+    assert build_search_files(documents, TEXT) == build_search_files(list(documents), TEXT)
 
 
 def test_manifest_lists_surface_words_including_facet_labels(documents):
-    _, manifest = read_script(build_search_files(documents)["zoeken/index.js"])
+    _, manifest = read_script(build_search_files(documents, TEXT)["zoeken/index.js"])
     vocabulary = unfront_code(manifest["words"])
     assert vocabulary == sorted(vocabulary)
     # A place name that only occurs as a facet value is searchable.
@@ -148,7 +154,7 @@ def test_manifest_lists_surface_words_including_facet_labels(documents):
 
 
 def test_postings_mark_title_matches(documents):
-    files = build_search_files(documents)
+    files = build_search_files(documents, TEXT)
     _, manifest = read_script(files["zoeken/index.js"])
     postings = {}
     for name in manifest["terms"]:
@@ -170,7 +176,7 @@ def test_postings_mark_title_matches(documents):
 
 
 def test_facets_and_display_data(documents):
-    files = build_search_files(documents)
+    files = build_search_files(documents, TEXT)
     _, manifest = read_script(files["zoeken/index.js"])
     facets = {name: (label, values) for name, label, values in manifest["facets"]}
     assert list(facets) == ["soort", "thema", "gemeente"]
@@ -193,7 +199,7 @@ def test_facets_and_display_data(documents):
 def test_large_index_is_split_into_shards():
     documents = [doc(f"verhalen/v{n}/", title=f"Verhaal {n}", body=" ".join(f"woord{n}x{m}" for m in range(120)))
                  for n in range(300)]
-    files = build_search_files(documents)
+    files = build_search_files(documents, TEXT)
     _, manifest = read_script(files["zoeken/index.js"])
     assert len(manifest["terms"]) > 1
     assert manifest["bounds"] == sorted(manifest["bounds"])
@@ -208,7 +214,7 @@ def render_search_partial(documents_by_kind, facets):
 
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(REPO / "templates"), autoescape=True)
     template = environment.get_template("partials/search-ui.html")
-    return template.render(documents_by_kind=documents_by_kind, facets=facets, t={},
+    return template.render(documents_by_kind=documents_by_kind, facets=facets, t=STRINGS,
                            url=lambda path: relative_url("zoeken/index.html", path))
 
 
@@ -228,3 +234,88 @@ def test_search_partial_cuts_long_lists_and_links_to_the_overview():
     html = render_search_partial([("Verhalen", stories)], {})
     assert html.count('href="../verhalen/v') == 50
     assert '<a href="../verhalen/">Bekijk alle 60</a>' in html
+
+
+def marked_strings():
+    """The UI strings with every search text replaced by its own key: '[search.hint]',
+    '[search.browse_all:{count}]'."""
+    def mark(value, path):
+        if isinstance(value, dict):
+            return {key: mark(item, f"{path}.{key}") for key, item in value.items()}
+        return f"[{path}:{{count}}]" if "{count}" in value else f"[{path}]"
+
+    return {**STRINGS, "search": mark(TEXT, "search")}
+
+
+def test_search_partial_takes_every_text_from_the_strings_file():
+    from html.parser import HTMLParser
+
+    import jinja2
+
+    from sitegen.urls import relative_url
+
+    class TextNodes(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.texts = []
+
+        def handle_data(self, data):
+            if data.strip():
+                self.texts.append(data.strip())
+
+        def handle_starttag(self, tag, attrs):
+            self.texts += [value for name, value in attrs if name in ("aria-label", "title", "placeholder") and value]
+
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(REPO / "templates"), autoescape=True,
+                                     undefined=jinja2.StrictUndefined)
+    stories = [(f"Titel{n}", f"verhalen/v{n}/", "") for n in range(51)]
+    html = environment.get_template("partials/search-ui.html").render(
+        documents_by_kind=[("Soortnaam", stories)], facets={"thema": [("klimaat", "Klimaat", 3)]},
+        t=marked_strings(), url=lambda path: relative_url("zoeken/index.html", path))
+    parser = TextNodes()
+    parser.feed(html)
+    content = {"Soortnaam (51)", "Klimaat", "(3)", *(title for title, _, _ in stories[:50])}
+    assert [text for text in parser.texts if text not in content and not re.fullmatch(r"\[search\.[a-z_.]+\]", text)] \
+        == ["[search.browse_all:51]"]
+    assert "[search.browse_by.thema]" in parser.texts and "[search.failed]" in parser.texts
+
+
+def test_manifest_carries_labels_and_sentences_from_the_text(documents):
+    _, manifest = read_script(build_search_files(documents, TEXT)["zoeken/index.js"])
+    assert manifest["kinds"] == [[kind, label] for kind, label in TEXT["kinds"].items()]
+    assert [[name, label] for name, label, _ in manifest["facets"]] == [
+        [name, TEXT["facets"][name]] for name in ("soort", "thema", "gemeente")]
+    assert manifest["text"] == {key: TEXT["js"][key] for key in JS_TEXT_KEYS}
+
+
+def test_other_text_changes_labels_facet_order_and_what_a_kind_is_found_by(documents):
+    text = copy.deepcopy(TEXT)
+    text["kinds"]["verhaal"] = "Praktijkverhaal"
+    text["facets"] = {"gemeente": "Plaats", "soort": "Wat", "thema": "Onderwerp"}
+    text["js"]["more"] = "Nog meer"
+    _, manifest = read_script(build_search_files(documents, text)["zoeken/index.js"])
+    assert [name for name, _, _ in manifest["facets"]] == ["gemeente", "soort", "thema"]
+    soort = dict((name, values) for name, _, values in manifest["facets"])["soort"]
+    assert sorted(label for _, label, _ in soort) == ["Ondernemer", "Praktijkverhaal"]
+    assert "praktijkverhaal" in unfront_code(manifest["words"])
+    assert manifest["text"]["more"] == "Nog meer"
+
+
+def test_missing_text_is_named_and_stops_the_build(documents):
+    text = copy.deepcopy(TEXT)
+    del text["kinds"]["ondernemer"], text["js"]["more"]
+    text["js"]["partial"] = None
+    extra = doc("x/", nieuw=[("a", "A")])
+    with pytest.raises(ValueError) as raised:
+        build_search_files([*documents, extra], text)
+    assert str(raised.value) == ("ontbrekende teksten voor zoeken: search.kinds.ondernemer, search.facets.nieuw, "
+                                 "search.js.partial, search.js.more")
+    assert search.missing_text(None, documents) == ["search"]
+    assert search.missing_text({"kinds": TEXT["kinds"], "facets": TEXT["facets"]}, documents) == ["search.js"]
+    assert search.missing_text(TEXT, documents) == []
+
+
+def test_search_js_reads_exactly_the_js_text_keys():
+    script = (REPO / "templates" / "static" / "search.js").read_text(encoding="utf-8")
+    assert set(re.findall(r"\bstrings\.(\w+)\b(?!\.)", script)) == set(JS_TEXT_KEYS)
+    assert set(TEXT["js"]) == set(JS_TEXT_KEYS)  # no sentence in the strings file goes unused

@@ -4,7 +4,9 @@
 // SitegenSearch.receive(name, data). They are loaded by adding <script> elements, which
 // works on any web server, under a sub-path, from file:// and under a strict
 // Content-Security-Policy. Nothing loads until the search field gets focus or /zoeken/
-// opens. Every result is built with createElement and textContent.
+// opens. Every result is built with createElement and textContent. The words shown come
+// from templates/strings.nl.yaml: the manifest carries the labels and sentences (section
+// search), the search page's own markup the rest.
 "use strict";
 
 (() => {
@@ -119,7 +121,7 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
       const script = document.createElement("script");
       script.src = url;
       script.async = true;
-      script.onerror = () => entry.reject(new Error(`Kon ${url} niet laden`));
+      script.onerror = () => entry.reject(new Error(`could not load ${url}`));
       document.head.appendChild(script);
     }
     return entry.promise;
@@ -174,9 +176,34 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
     return forms;
   };
 
+  // The sentences to show, from templates/strings.nl.yaml (search.js) by way of the manifest.
+  // Placeholders: {count}, {results} (the text of a number of results), {query}.
+  const fill = (template, values) => template.replace(/\{(\w+)\}/g,
+    (placeholder, name) => (Object.hasOwn(values, name) ? String(values[name]) : placeholder));
+  const makeText = (strings) => {
+    const results = (n) => (n === 1 ? strings.results_one : fill(strings.results, { count: n }));
+    return {
+      results,
+      resultsFor: (n, query) => fill(strings.results_for, { results: results(n), query }),
+      noResults: (query) => (query ? fill(strings.no_results_for, { query }) : strings.no_results),
+      partial: strings.partial,
+      didYouMean: strings.did_you_mean,
+      withoutFilters: (n) => fill(strings.without_filters, { results: results(n) }),
+      oneWord: strings.one_word,
+      browse: strings.browse,
+      more: strings.more,
+      all: (n) => fill(strings.all, { results: results(n) }),
+      arrowHint: strings.arrow_hint,
+      clearFilters: strings.clear_filters,
+      showAll: (n) => fill(strings.show_all, { count: n }),
+      showFewer: strings.show_fewer,
+    };
+  };
+
   class SearchIndex {
     constructor(manifest, indexUrl) {
       this.indexUrl = indexUrl;
+      this.text = makeText(manifest.text);
       this.count = manifest.count;
       this.kinds = manifest.kinds;
       this.words = decodeWords(manifest.words);
@@ -441,24 +468,6 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
 
   // --- Building the page -------------------------------------------------------------
 
-  const TEXT = {
-    results: (n) => (n === 1 ? "1 resultaat" : `${n} resultaten`),
-    resultsFor: (n, query) => `${n === 1 ? "1 resultaat" : `${n} resultaten`} voor ‘${query}’`,
-    noResults: (query) => (query ? `Geen resultaten voor ‘${query}’` : "Geen resultaten"),
-    partial: "Niets gevonden met alle woorden. Dit zijn resultaten met een deel van de woorden.",
-    didYouMean: "Bedoelde je:",
-    withoutFilters: (n) => `Zoek zonder filters (${n === 1 ? "1 resultaat" : `${n} resultaten`})`,
-    oneWord: "Of zoek op één woord:",
-    browse: "Of bekijk hieronder alles per soort.",
-    more: "Meer resultaten",
-    all: (n) => `Alle ${n === 1 ? "1 resultaat" : `${n} resultaten`} bekijken`,
-    arrowHint: "Gebruik pijltje omlaag om een resultaat te kiezen.",
-    loading: "Zoeken…",
-    failed: "Zoeken werkt nu niet. Probeer het later opnieuw of bekijk hieronder alles per soort.",
-    clearFilters: "Wis alle filters",
-    showAll: (n) => `Toon alle ${n}`,
-    showFewer: "Toon minder",
-  };
   const PAGE_SIZE = 10;
   const DROPDOWN_SIZE = 5;
   const FACET_VISIBLE = 8;
@@ -508,13 +517,13 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
   const openIndex = () => {
     if (!indexPromise) {
       const indexUrl = indexUrlFromPage();
-      if (!indexUrl || !stemScriptUrl) return Promise.reject(new Error("Geen zoekindex op deze pagina"));
+      if (!indexUrl || !stemScriptUrl) return Promise.reject(new Error("this page names no search index"));
       const stemLoaded = typeof sitegenDutchStem === "function" ? Promise.resolve()
         : new Promise((resolve, reject) => {
           const script = document.createElement("script");
           script.src = stemScriptUrl;
           script.onload = resolve;
-          script.onerror = () => reject(new Error(`Kon ${stemScriptUrl} niet laden`));
+          script.onerror = () => reject(new Error(`could not load ${stemScriptUrl}`));
           document.head.appendChild(script);
         });
       indexPromise = Promise.all([loadScript("index", indexUrl), stemLoaded])
@@ -558,6 +567,7 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
     const status = root.querySelector("#search-status");
     const resultsBox = root.querySelector("#search-results");
     const browse = root.querySelector("[data-search-browse]");
+    const failedNote = root.querySelector("[data-search-failed]");
     for (const node of root.querySelectorAll("[data-search-nojs]")) node.hidden = true;
     form.hidden = false;
 
@@ -658,7 +668,7 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
         fieldset.append(list);
         if (values.length > FACET_VISIBLE) {
           const toggle = element("button", "search-facet__more",
-            openFacets.has(facet.name) ? TEXT.showFewer : TEXT.showAll(values.length));
+            openFacets.has(facet.name) ? index.text.showFewer : index.text.showAll(values.length));
           toggle.type = "button";
           toggle.setAttribute("aria-expanded", String(openFacets.has(facet.name)));
           toggle.addEventListener("click", () => {
@@ -672,7 +682,7 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
         facetsBox.append(fieldset);
       });
       if (anySelected) {
-        const clear = element("button", "search-facet__clear", TEXT.clearFilters);
+        const clear = element("button", "search-facet__clear", index.text.clearFilters);
         clear.type = "button";
         clear.addEventListener("click", () => {
           state.selected = new Map();
@@ -703,11 +713,11 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
 
     const renderNoResults = async (result, total) => {
       const box = element("div", "search-empty");
-      box.append(element("p", "search-empty__title", TEXT.noResults(state.query.trim())));
+      box.append(element("p", "search-empty__title", index.text.noResults(state.query.trim())));
       const hasFilters = [...state.selected.values()].some((slugs) => slugs.size);
       if (hasFilters && total > 0) {
         const line = element("p");
-        line.append(suggestionLink(TEXT.withoutFilters(total), state.query, new Map()));
+        line.append(suggestionLink(index.text.withoutFilters(total), state.query, new Map()));
         box.append(line);
       }
       if (result.groups.length) {
@@ -716,14 +726,14 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
           return suggestWords(index, group.word)[0] || null;
         });
         if (corrected.every(Boolean) && corrected.join(" ") !== result.groups.map((g) => g.word).join(" ")) {
-          const line = element("p", null, `${TEXT.didYouMean} `);
+          const line = element("p", null, `${index.text.didYouMean} `);
           const query = corrected.join(" ");
           line.append(suggestionLink(query, query, state.selected));
           box.append(line);
         }
         const single = result.groups.filter((group) => group.hits > 0 && !group.optional);
         if (result.groups.length > 1 && single.length) {
-          const line = element("p", null, `${TEXT.oneWord} `);
+          const line = element("p", null, `${index.text.oneWord} `);
           single.forEach((group, i) => {
             if (i) line.append(", ");
             line.append(suggestionLink(group.word, group.word, state.selected));
@@ -731,7 +741,7 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
           box.append(line);
         }
       }
-      if (browse) box.append(element("p", null, TEXT.browse));
+      if (browse) box.append(element("p", null, index.text.browse));
       return box;
     };
 
@@ -754,10 +764,12 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
         try {
           index = await openIndex();
         } catch (error) {
-          resultsBox.replaceChildren(element("p", "search-error", TEXT.failed));
+          resultsBox.replaceChildren();
+          failedNote.hidden = false;
           resultsBox.setAttribute("aria-busy", "false");
           return;
         }
+        failedNote.hidden = true;
         if (ticket !== generation) return;
       }
       if (!query && !filtering) {
@@ -780,13 +792,13 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
       lastRun = { ids, matchedStems: result.matchedStems };
 
       const children = [];
-      if (result.partial && ids.length) children.push(element("p", "search-partial", TEXT.partial));
+      if (result.partial && ids.length) children.push(element("p", "search-partial", index.text.partial));
       if (ids.length) {
         const list = element("ol", "search-results");
         for (const id of ids.slice(0, shown)) list.append(renderResult(index.doc(id), result.matchedStems));
         children.push(list);
         if (ids.length > shown) {
-          const more = element("button", "search-more", TEXT.more);
+          const more = element("button", "search-more", index.text.more);
           more.type = "button";
           more.addEventListener("click", () => showMore(list, lastRun.ids, lastRun.matchedStems, more));
           children.push(more);
@@ -798,8 +810,8 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
       resultsBox.replaceChildren(...children);
       renderFacets(counts);
       if (browse) browse.hidden = ids.length > 0;
-      announce(ids.length ? (query ? TEXT.resultsFor(ids.length, query) : TEXT.results(ids.length))
-        : TEXT.noResults(query));
+      announce(ids.length ? (query ? index.text.resultsFor(ids.length, query) : index.text.results(ids.length))
+        : index.text.noResults(query));
       resultsBox.setAttribute("aria-busy", "false");
     };
 
@@ -889,17 +901,18 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
           list.append(item);
         }
         children.push(list);
-        const all = element("a", "search-dropdown__all", TEXT.all(ids.length));
+        const all = element("a", "search-dropdown__all", index.text.all(ids.length));
         const target = new URL(form.action, document.baseURI);
         target.search = new URLSearchParams({ q: query.trim() }).toString();
         all.href = target.href;
         children.push(all);
       } else {
-        children.push(element("p", "search-dropdown__empty", TEXT.noResults(query.trim())));
+        children.push(element("p", "search-dropdown__empty", index.text.noResults(query.trim())));
       }
       panel.replaceChildren(...children);
       panel.hidden = false;
-      status.textContent = top.length ? `${TEXT.results(ids.length)}. ${TEXT.arrowHint}` : TEXT.noResults(query.trim());
+      status.textContent = top.length ? `${index.text.results(ids.length)}. ${index.text.arrowHint}`
+        : index.text.noResults(query.trim());
     };
 
     input.addEventListener("focus", () => {

@@ -7,6 +7,7 @@ sub-path and from file://."""
 
 from __future__ import annotations
 
+import copy
 import functools
 import http.server
 import re
@@ -18,11 +19,13 @@ from pathlib import Path
 import jinja2
 import markupsafe
 import pytest
+import yaml
 
-from sitegen.search import KIND_LABELS, SearchDocument, build_search_files
+from sitegen.search import SearchDocument, build_search_files
 from sitegen.urls import relative_url
 
 REPO = Path(__file__).resolve().parents[2]
+STRINGS = yaml.safe_load((REPO / "templates" / "strings.nl.yaml").read_text(encoding="utf-8"))
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'"
 
 THEME_WORK = ("inclusieve-arbeidsmarkt", "Inclusieve arbeidsmarkt")
@@ -92,12 +95,13 @@ PAGE = """<!doctype html>
 """
 
 
-def write_site(root: Path, documents: list[SearchDocument], file_links: bool = False) -> Path:
+def write_site(root: Path, documents: list[SearchDocument], file_links: bool = False,
+               strings: dict = STRINGS) -> Path:
     """A minimal site: a home page, /zoeken/, a page per document, and the search files."""
     (root / "static").mkdir(parents=True)
     for name in ("search.js", "search-stem.js"):
         shutil.copy(REPO / "templates" / "static" / name, root / "static" / name)
-    for path, content in build_search_files(documents).items():
+    for path, content in build_search_files(documents, strings["search"]).items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_bytes(content)
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(REPO / "templates"), autoescape=True)
@@ -112,7 +116,8 @@ def write_site(root: Path, documents: list[SearchDocument], file_links: bool = F
     by_kind: dict[str, list] = {}
     facets: dict[str, Counter] = {}
     for document in documents:
-        by_kind.setdefault(KIND_LABELS[document.kind], []).append((document.title, document.url, document.summary))
+        kind_label = strings["search"]["kinds"][document.kind]
+        by_kind.setdefault(kind_label, []).append((document.title, document.url, document.summary))
         for name, values in document.facets.items():
             facets.setdefault(name, Counter()).update(values)
     facet_context = {name: [(slug, label, count) for (slug, label), count in counts.items()]
@@ -120,7 +125,7 @@ def write_site(root: Path, documents: list[SearchDocument], file_links: bool = F
     partial = environment.get_template("partials/search-ui.html")
     search_url = functools.partial(relative_url, "zoeken/index.html", file_links=file_links)
     render("zoeken/index.html", "Zoeken", partial.render(
-        documents_by_kind=list(by_kind.items()), facets=facet_context, url=search_url, t={}))
+        documents_by_kind=list(by_kind.items()), facets=facet_context, url=search_url, t=strings))
     render("index.html", "Home", "<p>Welkom.</p>")
     for document in documents:
         if "#" not in document.url:
@@ -389,3 +394,32 @@ def test_programmatic_search_uses_the_same_ranking_and_filters(watched, site):
       return [found.total, first.url, first.kind, first.href];
     }""")
     assert found == [8, "ondernemers/schoonmaakbedrijf-2/", "ondernemer", site + "ondernemers/schoonmaakbedrijf-2/"]
+
+
+def test_sentences_come_from_the_strings_file_on_the_search_page_and_in_the_dropdown(watched, tmp_path):
+    strings = copy.deepcopy(STRINGS)
+    strings["search"]["js"].update(results="{count} treffers", results_for="{results} bij ‘{query}’",
+                                   all="Toon de {results}", arrow_hint="Pijl omlaag kiest.")
+    strings["search"]["kinds"]["verhaal"] = "Praktijkverhaal"
+    root = write_site(tmp_path / "other", make_documents(), file_links=True, strings=strings)
+    watched.goto((root / "zoeken" / "index.html").as_uri() + "?q=lunchlezing")
+    result_links(watched)
+    watched.wait_for_function("() => document.getElementById('search-status').textContent !== ''")
+    assert watched.text_content("#search-status") == "2 treffers bij ‘lunchlezing’"
+    assert "Praktijkverhaal" in watched.eval_on_selector_all(".search-badge", "nodes => nodes.map(n => n.textContent)")
+    watched.goto((root / "index.html").as_uri())
+    watched.click("#site-search")
+    watched.keyboard.type("lunchlezing")
+    watched.wait_for_selector(".search-dropdown__all")
+    assert watched.text_content(".search-dropdown__all") == "Toon de 2 treffers"
+    watched.wait_for_function("() => document.querySelector('form [role=status]').textContent !== ''")
+    assert watched.text_content("form [role=status]") == "2 treffers. Pijl omlaag kiest."
+
+
+def test_the_search_page_says_so_when_the_index_cannot_load(page, site):
+    page.route("**/zoeken/index.js", lambda route: route.abort())
+    page.goto(site + "zoeken/?q=koffie")
+    page.wait_for_selector("[data-search-failed]:not([hidden])")
+    assert page.text_content("[data-search-failed]") == STRINGS["search"]["failed"]
+    assert page.is_visible("[data-search-browse]")
+    assert result_links(page) == []
