@@ -191,8 +191,9 @@ def _field_texts(document: SearchDocument, facets: dict[str, list[tuple[str, str
     return (document.title, facet_text, document.summary, document.body)
 
 
-# What scoring needs of one document: the number of tokens per field; per stem, its count
-# in each field (in FIELD_WEIGHTS order); the surface words (folded, indexed) of all fields.
+# What scoring needs of one document, cached between builds (see build_search_files):
+# the number of tokens per field; per stem, its count in each field (in FIELD_WEIGHTS
+# order); the surface words (folded, indexed) of all fields.
 DocumentTokens = tuple[tuple[int, ...], tuple[tuple[str, int, int, int, int], ...], frozenset[str]]
 
 
@@ -211,6 +212,12 @@ def _tokenize_fields(texts: tuple[str, ...]) -> DocumentTokens:
                 row[position] += frequency
                 lengths[position] += frequency
     return tuple(lengths), tuple((stemmed, *row) for stemmed, row in counts.items()), frozenset(surface)
+
+
+def _texts_key(texts: tuple[str, ...]) -> str:
+    """A digest of the field texts; the lengths up front keep the fields apart."""
+    joined = ",".join(str(len(text)) for text in texts) + ":" + "".join(texts)
+    return hashlib.blake2b(joined.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _score_documents(tokens: list[DocumentTokens]) -> tuple[dict[str, str], set[str]]:
@@ -275,20 +282,37 @@ def _hashed_name(prefix: str, data) -> tuple[str, bytes]:
     return name, _script(name, data)
 
 
-def build_search_files(documents: list[SearchDocument], text: Mapping[str, Any]) -> dict[str, bytes]:
+def build_search_files(documents: list[SearchDocument], text: Mapping[str, Any],
+                       token_cache: dict[str, DocumentTokens] | None = None) -> dict[str, bytes]:
     """All files of the search index, keyed by output-relative path.
 
     `text` is the `search` section of templates/strings.nl.yaml: `kinds` (kind -> label, the
     result badges), `facets` (facet name -> legend, in the order of the filters) and `js` (the
     sentences of search.js, JS_TEXT_KEYS). They travel in the manifest, which every page that
-    searches loads. Raises ValueError naming the missing keys (see missing_text)."""
+    searches loads. Raises ValueError naming the missing keys (see missing_text).
+
+    `token_cache`, kept by the caller between builds, maps a digest of a document's field texts
+    to their tokens, so a rebuild tokenizes only new and changed documents. The output is the
+    same with or without it; afterwards it holds the entries of these documents only."""
     missing = missing_text(text, documents)
     if missing:
         raise ValueError(f"ontbrekende teksten voor zoeken: {', '.join(missing)}")
     kind_labels, facet_labels = text["kinds"], text["facets"]
     facet_pairs = [_facet_pairs(document, kind_labels) for document in documents]
-    field_tokens = [_tokenize_fields(_field_texts(document, facets))
-                    for document, facets in zip(documents, facet_pairs)]
+    field_tokens = []
+    kept: dict[str, DocumentTokens] = {}
+    for document, facets in zip(documents, facet_pairs):
+        texts = _field_texts(document, facets)
+        if token_cache is None:
+            field_tokens.append(_tokenize_fields(texts))
+            continue
+        key = _texts_key(texts)
+        tokens = kept.get(key) or token_cache.get(key) or _tokenize_fields(texts)
+        kept[key] = tokens
+        field_tokens.append(tokens)
+    if token_cache is not None:
+        token_cache.clear()
+        token_cache.update(kept)
     postings, surface_words = _score_documents(field_tokens)
     files: dict[str, bytes] = {}
 
