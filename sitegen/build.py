@@ -59,7 +59,8 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
     render_bodies(all_items(site), make_parser(config.raw_html), config.file_links, problems, cache.bodies)
     problems.raise_if_errors()
     templates = options.source / "templates"
-    env = make_environment(templates, site, load_strings(templates, problems))
+    strings = load_strings(templates, problems)
+    env = make_environment(templates, site, strings)
     specs = plan_pages(site)
     reuse_output = write and output_intact(options.output_dir, cache.outputs)
     stale, kept, fingerprints = split_unchanged(specs, env, site, templates, cache, reuse_output)
@@ -67,7 +68,7 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
     files = [OutputFile(page.path, page.content, page.sources) for page in pages]
     files += [OutputFile(spec.path, None, spec.sources) for spec in kept]
     files += [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
-    files += search_output(site, cache, reuse_output)
+    files += search_output(site, strings.get("search"), cache, reuse_output, problems)
     files += copy_assets(options.source, loaded.media)
     files = check_paths(files, problems)
     problems.raise_if_errors()
@@ -118,13 +119,17 @@ def split_unchanged(specs: list[PageSpec], env, site: Site, templates: Path, cac
     return stale, kept, fingerprints
 
 
-def search_output(site: Site, cache: BuildCache, reuse_output: bool) -> list[OutputFile]:
-    """The search index, rebuilt only when a searchable text changed."""
+def search_output(site: Site, text, cache: BuildCache, reuse_output: bool, problems: Problems) -> list[OutputFile]:
+    """The search index, rebuilt only when a searchable text or a search string changed."""
     documents = search_documents(site)
-    key = digest(documents)
+    key = digest(documents, text)
     if reuse_output and cache.search[0] == key:
         return [OutputFile(path, None) for path in cache.search[1]]
-    files = sorted(build_search_files(documents).items())
+    try:
+        files = sorted(build_search_files(documents, text, cache.search_tokens).items())
+    except ValueError as error:
+        problems.error("templates/strings.nl.yaml", 1, 1, str(error))
+        return []
     cache.search = (key, [path for path, _ in files])
     return [OutputFile(path, content) for path, content in files]
 

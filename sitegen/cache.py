@@ -18,7 +18,7 @@ from .model import Item, Site
 CACHE_FOLDER = ".sitegen-cache"
 CACHE_FILE = "state.pickle"
 INDEX_FILE = "index.pickle"  # just enough to tell that nothing changed, read without the rest
-FORMAT = 3
+FORMAT = 4
 # `site.<name>` in a template makes a page depend on all content of the site.
 SITE_WIDE = {"cases", "enterprises", "organisations", "procurements", "events", "taxonomies",
              "impact_by_theme", "impact_by_route", "impact_overall", "open_procurements",
@@ -55,6 +55,7 @@ class BuildCache:
     pages: dict[str, str] = field(default_factory=dict)  # output path -> fingerprint
     outputs: dict[str, int] = field(default_factory=dict)  # output path -> size, as last written
     search: tuple[str, list[str]] = ("", [])  # documents digest -> index paths
+    search_tokens: dict[str, Any] = field(default_factory=dict)  # field texts digest -> tokens
     summary: dict[str, Any] = field(default_factory=dict)  # page count, next change, warnings
 
     @classmethod

@@ -112,16 +112,19 @@ def generate_and_build(stories: int, workdir: Path) -> Path:
 def sitegen_index_time(source: Path, repeats: int = 3) -> tuple[float, int]:
     """Seconds to turn the finished Site into the index files (median), and the item count."""
     from sitegen.build import BuildOptions, build
+    from sitegen.errors import Problems
     from sitegen.indexing import search_documents
+    from sitegen.render import load_strings
     from sitegen.search import build_search_files, stem
 
     site = build(BuildOptions(source=source, output=source / "unused"), write=False).site
+    text = load_strings(source / "templates", Problems())["search"]
     times = []
     for _ in range(repeats):
         stem.cache_clear()
         start = time.perf_counter()
         documents = search_documents(site)
-        build_search_files(documents)
+        build_search_files(documents, text)
         times.append(time.perf_counter() - start)
     return statistics.median(times), len(documents)
 
