@@ -80,11 +80,13 @@ def render_markdown(parser: MarkdownIt, body: str, file_dir: str, resolve: Resol
         for token in block.children:
             if token.type in ("text", "code_inline"):
                 text_parts.append(token.content)
+            elif token.type in ("softbreak", "hardbreak"):
+                text_parts.append(" ")
             elif token.type == "link_open":
                 _rewrite_link(token, line, file_dir, resolve, problems)
         text_parts.append("\n")
     rendered = parser.renderer.render(tokens, parser.options, {})
-    return RenderedMarkdown(rendered, re.sub(r"\s+", " ", " ".join(text_parts)).strip(), problems)
+    return RenderedMarkdown(rendered, re.sub(r"\s+", " ", "".join(text_parts)).strip(), problems)
 
 
 def _rewrite_link(token, line: int, file_dir: str, resolve: Resolver, problems: list[LinkProblem]) -> None:

@@ -1,0 +1,38 @@
+"""Atom, sitemap, robots.txt and iCalendar from the mini fixture site."""
+
+import xml.etree.ElementTree as ElementTree
+
+from sitegen.build import BuildOptions, build
+from sitegen.feeds import _fold
+from sites import FIXED_TODAY, MINI
+
+
+def built(tmp_path):
+    result = build(BuildOptions(source=MINI, output=tmp_path / "out", today=FIXED_TODAY, use_cache=False))
+    return {f.path: f.content for f in result.files}
+
+
+def test_feed_and_sitemap_are_well_formed_and_absolute(tmp_path):
+    files = built(tmp_path)
+    feed = ElementTree.fromstring(files["feed.xml"])
+    atom = "{http://www.w3.org/2005/Atom}"
+    links = [entry.find(f"{atom}link").get("href") for entry in feed.findall(f"{atom}entry")]
+    assert links == ["https://intranet.example.nl/sociaal-inkopen/verhalen/schoonmaak-via-de-hoofdaannemer/",
+                     "https://intranet.example.nl/sociaal-inkopen/verhalen/soep-op-het-stadhuis/"]
+    sitemap = ElementTree.fromstring(files["sitemap.xml"])
+    locations = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "https://intranet.example.nl/sociaal-inkopen/" in locations
+    assert not any("oude-soep" in url or "404" in url for url in locations)
+    assert files["robots.txt"].endswith(b"Sitemap: https://intranet.example.nl/sociaal-inkopen/sitemap.xml\n")
+
+
+def test_icalendar_lines_are_folded_and_escaped(tmp_path):
+    files = built(tmp_path)
+    calendar = files["bijeenkomsten/lunchlezing-soep/bijeenkomst.ics"].decode("utf-8")
+    assert calendar.startswith("BEGIN:VCALENDAR\r\n") and calendar.endswith("END:VCALENDAR\r\n")
+    assert "DTSTART;TZID=Europe/Amsterdam:20270121T120000\r\n" in calendar
+    assert "LOCATION:Stadhuis\\, zaal 2\r\n" in calendar
+    assert all(len(line.encode("utf-8")) <= 75 for line in calendar.split("\r\n"))
+    folded = _fold("DESCRIPTION:" + "é" * 80)
+    assert all(len(part.encode("utf-8")) <= 75 for part in folded.split("\r\n"))
+    assert folded.replace("\r\n ", "") == "DESCRIPTION:" + "é" * 80

@@ -1,0 +1,62 @@
+"""Loading: YAML with positions, front matter, encodings, what is refused."""
+
+import pytest
+
+from sitegen.errors import Problems
+from sitegen.load import _YamlError, load_content, parse_yaml, split_front_matter
+
+
+def test_positions_of_keys_and_values():
+    data, positions = parse_yaml("name: Soep\noffers:\n  - category: catering\n", line_offset=1)
+    assert data == {"name": "Soep", "offers": [{"category": "catering"}]}
+    assert positions[("name",)] == (2, 7)
+    assert positions[("key", "offers")] == (3, 1)
+    assert positions[("offers", 0, "category")] == (4, 15)
+
+
+def test_dates_stay_text_for_the_schema_to_check():
+    data, _ = parse_yaml("date: 2026-03-01\nbad: 2024-13-45\n")
+    assert data == {"date": "2026-03-01", "bad": "2024-13-45"}
+
+
+@pytest.mark.parametrize("text, line, column, message", [
+    ("a: 1\na: 2\n", 2, 1, "dubbele sleutel 'a'"),
+    ("a: &x [1]\nb: *x\n", 2, 1, "YAML-verwijzingen (&anker en *alias) worden niet ondersteund"),
+    ("a: !!python/name:os.system\n", 1, 4, "onbekende of onveilige YAML-tag 'tag:yaml.org,2002:python/name:os.system'"),
+    ("a:\n\tb: 1\n", 2, 1, "ongeldige YAML: tab gevonden"),
+    ("a: b: c\n", 1, 5, "ongeldige YAML: onverwachte dubbele punt"),
+])
+def test_refused_yaml(text, line, column, message):
+    with pytest.raises(_YamlError) as error:
+        parse_yaml(text)
+    assert (error.value.line, error.value.column, error.value.message) == (line, column, message)
+
+
+def test_front_matter():
+    assert split_front_matter("---\ntitle: x\n---\nBody\n") == ("title: x", "Body\n", 4)
+    assert split_front_matter("title: x\n").startswith("de kop (front matter) ontbreekt")
+    assert split_front_matter("---\ntitle: x\n").startswith("de kop (front matter) is niet afgesloten")
+
+
+def test_discovery_skips_unknown_files_with_a_warning(tmp_path):
+    (tmp_path / "content/cases").mkdir(parents=True)
+    (tmp_path / "content/cases/notes.txt").write_text("x")
+    (tmp_path / "content/cases/.hidden.md").write_text("x")
+    (tmp_path / "content/losse-notitie.md").write_text("x")
+    problems = Problems()
+    loaded = load_content(tmp_path, problems)
+    assert loaded.files == []
+    assert sorted(p.format() for p in problems.items) == [
+        "content/cases/notes.txt:1:1: warning: bestand wordt overgeslagen: verwacht een '.md'-bestand",
+        "content/losse-notitie.md:1:1: warning: bestand hoort niet bij een bekend inhoudstype en wordt overgeslagen",
+    ]
+
+
+def test_a_symlink_inside_content_is_followed(tmp_path):
+    (tmp_path / "content/organisations").mkdir(parents=True)
+    real = tmp_path / "content/organisations/echt.yaml"
+    real.write_text("name: Echt\ntype: gemeente\n")
+    (tmp_path / "content/organisations/alias.yaml").symlink_to(real)
+    problems = Problems()
+    loaded = load_content(tmp_path, problems)
+    assert sorted(f.slug for f in loaded.files) == ["alias", "echt"] and not problems.items
