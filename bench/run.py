@@ -446,7 +446,7 @@ def check_targets(all_results: dict[int, dict[str, dict]], target_size: int, mem
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 4000],
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 4000],
                         help="story counts built by every tool")
     parser.add_argument("--sitegen-only", type=int, nargs="*", default=[20000],
                         help="story counts built by sitegen alone")
