@@ -20,7 +20,7 @@ from .indexing import search_documents
 from .load import load_content
 from .markdown import make_parser, render_bodies
 from .model import Site, all_items, make_site
-from .output import OutputFile, check_paths, update_output, write_output
+from .output import OutputFile, Staging, check_paths, update_output
 from .render import PageSpec, load_strings, make_environment, plan_pages, render_pages_parallel
 from .schema import validate_content
 from .search import build_search_files
@@ -64,22 +64,24 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
     specs = plan_pages(site)
     reuse_output = write and output_intact(options.output_dir, cache.outputs)
     stale, kept, fingerprints = split_unchanged(specs, env, site, templates, cache, reuse_output)
-    pages = render_pages_parallel(stale, env, templates, problems, options.workers)
-    files = [OutputFile(page.path, page.content, page.sources) for page in pages]
-    files += [OutputFile(spec.path, None, spec.sources) for spec in kept]
-    files += [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
-    files += search_output(site, strings.get("search"), cache, reuse_output, problems)
-    files += copy_assets(options.source, loaded.media)
-    files = check_paths(files, problems)
+    others = [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
+    others += search_output(site, strings.get("search"), cache, reuse_output, problems)
+    others += copy_assets(options.source, loaded.media)
+    check_paths([OutputFile(spec.path, None, spec.sources) for spec in specs] + others, problems)
     problems.raise_if_errors()
-    result = BuildResult(site, files, problems.warnings, page_count=len(specs), next_change=site.next_change,
-                         rendered=len(pages))
+    result = BuildResult(site, [], problems.warnings, page_count=len(specs), next_change=site.next_change)
+    if write and not reuse_output:
+        pages = write_fresh(stale, others, env, templates, problems, options, result)
+    else:
+        pages = render_pages_parallel(stale, env, templates, problems, options.workers)
+        problems.raise_if_errors()
+    pages_kept = [OutputFile(spec.path, None, spec.sources) for spec in kept]
+    result.files = [OutputFile(p.path, p.content, p.sources) for p in pages] + pages_kept + others
+    result.rendered = len(pages)
     if write:
         if reuse_output:
-            stats = update_output(files, options.output_dir, set(cache.outputs))
-        else:
-            stats = write_output(files, options.output_dir)
-        result.written, result.unchanged, result.removed = stats.written, stats.unchanged, stats.removed
+            stats = update_output(result.files, options.output_dir, set(cache.outputs))
+            result.written, result.unchanged, result.removed = stats.written, stats.unchanged, stats.removed
         remember(cache, options, started, sources, loaded.entries, fingerprints, result)
     return result
 
@@ -117,6 +119,23 @@ def split_unchanged(specs: list[PageSpec], env, site: Site, templates: Path, cac
         else:
             stale.append(spec)
     return stale, kept, fingerprints
+
+
+def write_fresh(specs: list[PageSpec], others: list[OutputFile], env, templates: Path, problems: Problems,
+                options: BuildOptions, result: BuildResult) -> list:
+    """Render straight into a staging folder and swap it in; on any error the staging goes."""
+    staging = Staging(options.output_dir)
+    try:
+        others_written = sum(staging.put(file.path, file.content) for file in others)
+        pages = render_pages_parallel(specs, env, templates, problems, options.workers, sink=staging.put)
+        problems.raise_if_errors()
+        staging.commit()
+    except BaseException:
+        staging.abort()
+        raise
+    result.written = others_written + sum(page.written for page in pages)  # workers wrote some of them
+    result.unchanged = len(pages) + len(others) - result.written
+    return pages
 
 
 def search_output(site: Site, text, cache: BuildCache, reuse_output: bool, problems: Problems) -> list[OutputFile]:

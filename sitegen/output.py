@@ -93,36 +93,55 @@ def _remove_empty_parents(folder: Path, output: Path) -> None:
         folder = folder.parent
 
 
-def write_output(files: list[OutputFile], output: Path) -> WriteStats:
-    """Write `files` as the new contents of `output`, swapping it in at the end.
+class Staging:
+    """A new output folder, filled file by file and swapped into place only by `commit`.
 
-    Files whose bytes are unchanged are hard-linked from the previous output instead of
-    being written again, which keeps rebuilds cheap and their timestamps stable."""
-    output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
-    stats = WriteStats()
+    Files can be added from forked render workers too; a file whose bytes equal the one in
+    the current output is hard-linked instead of written, which keeps timestamps stable."""
+
+    def __init__(self, output: Path):
+        self.output = output.resolve()
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        self.root = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent))
+        self.stats = WriteStats()
+
+    def put(self, path: str, content: bytes | None) -> bool:
+        """Add a file; True when it was written, False when linked from the old output."""
+        target = self.root / path
+        if not target.resolve().is_relative_to(self.root.resolve()):
+            raise ValueError(f"refusing to write outside the output folder: {path}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        previous = self.output / path
+        if content is None or _same_bytes(previous, content):
+            try:
+                os.link(previous, target)
+                self.stats.unchanged += 1
+                return False
+            except OSError:
+                if content is None:
+                    raise
+        target.write_bytes(content)
+        self.stats.written += 1
+        return True
+
+    def commit(self) -> WriteStats:
+        _swap(self.root, self.output)
+        return self.stats
+
+    def abort(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def write_output(files: list[OutputFile], output: Path) -> WriteStats:
+    """Write `files` as the new contents of `output`, swapping it in at the end."""
+    staging = Staging(output)
     try:
         for file in files:
-            target = staging / file.path
-            if not target.resolve().is_relative_to(staging.resolve()):
-                raise ValueError(f"refusing to write outside the output folder: {file.path}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            previous = output / file.path
-            if file.content is None or _same_bytes(previous, file.content):
-                try:
-                    os.link(previous, target)
-                    stats.unchanged += 1
-                    continue
-                except OSError:
-                    pass
-            target.write_bytes(file.content)
-            stats.written += 1
-        _swap(staging, output)
+            staging.put(file.path, file.content)
+        return staging.commit()
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.abort()
         raise
-    return stats
 
 
 @dataclass

@@ -48,8 +48,10 @@ class PageSpec:
 @dataclass
 class RenderedFile:
     path: str
-    content: bytes
+    content: bytes | None  # None when a sink took the bytes (written straight to disk)
     sources: tuple[str, ...] = ()
+    size: int = 0
+    written: bool = True  # False when the sink found the same bytes already in place
 
 
 # ---------------------------------------------------------------- filters
@@ -188,8 +190,15 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def render_pages(specs: list[PageSpec], env: jinja2.Environment, templates: Path, problems: Problems) -> list[RenderedFile]:
-    """Render every page; one broken template is reported once, at its line."""
+Sink = Callable[[str, bytes], bool]  # takes a page's bytes; True when it wrote them
+
+
+def render_pages(specs: list[PageSpec], env: jinja2.Environment, templates: Path, problems: Problems,
+                 sink: Sink | None = None) -> list[RenderedFile]:
+    """Render every page; one broken template is reported once, at its line.
+
+    With a `sink`, each page's bytes go there as soon as they exist instead of being kept,
+    so a large site never holds all its pages in memory."""
     rendered: list[RenderedFile] = []
     reported: set[tuple[str, int]] = set()
     site: Site = env.globals["site"]
@@ -209,7 +218,12 @@ def render_pages(specs: list[PageSpec], env: jinja2.Environment, templates: Path
                 reported.add((path, line))
                 problems.error(path, line, 1, message, f"bij het maken van /{spec.url}")
             continue
-        rendered.append(RenderedFile(spec.path, html.encode("utf-8"), spec.sources))
+        content = html.encode("utf-8")
+        if sink is None:
+            rendered.append(RenderedFile(spec.path, content, spec.sources, len(content)))
+        elif not problems.errors:  # after a failure nothing more is written; the staging goes
+            written = sink(spec.path, content)
+            rendered.append(RenderedFile(spec.path, None, spec.sources, len(content), written))
     return rendered
 
 
@@ -217,10 +231,10 @@ PARALLEL_MINIMUM = 300  # below this many pages a second process costs more than
 
 
 def render_pages_parallel(specs: list[PageSpec], env: jinja2.Environment, templates: Path, problems: Problems,
-                          workers: int) -> list[RenderedFile]:
+                          workers: int, sink: Sink | None = None) -> list[RenderedFile]:
     """Render across `workers` processes (forked, so they share the finished Site for free)."""
     if workers < 2 or len(specs) < PARALLEL_MINIMUM or "fork" not in multiprocessing.get_all_start_methods():
-        return render_pages(specs, env, templates, problems)
+        return render_pages(specs, env, templates, problems, sink)
     for name in {spec.template for spec in specs}:
         try:
             env.get_template(name)  # compile once, before the fork, for every worker
@@ -231,17 +245,17 @@ def render_pages_parallel(specs: list[PageSpec], env: jinja2.Environment, templa
     running = []
     for chunk in chunks[1:]:
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_render_worker, args=(chunk, env, templates, sender), daemon=True)
+        process = context.Process(target=_render_worker, args=(chunk, env, templates, sender, sink), daemon=True)
         process.start()
         sender.close()
         running.append((chunk, receiver, process))
-    rendered = render_pages(chunks[0], env, templates, problems)
+    rendered = render_pages(chunks[0], env, templates, problems, sink)
     for chunk, receiver, process in running:
         try:
             files, found = receiver.recv()
         except (EOFError, OSError):  # a worker died: do its share here
             found = Problems(strict=problems.strict)
-            files, found = render_pages(chunk, env, templates, found), found.items
+            files, found = render_pages(chunk, env, templates, found, sink), found.items
         process.join()
         rendered += files
         known = {(p.path, p.line, p.message) for p in problems.items}
@@ -251,9 +265,9 @@ def render_pages_parallel(specs: list[PageSpec], env: jinja2.Environment, templa
     return rendered
 
 
-def _render_worker(chunk: list[PageSpec], env: jinja2.Environment, templates: Path, sender) -> None:
+def _render_worker(chunk: list[PageSpec], env: jinja2.Environment, templates: Path, sender, sink: Sink | None) -> None:
     found = Problems()
-    files = render_pages(chunk, env, templates, found)
+    files = render_pages(chunk, env, templates, found, sink)
     sender.send((files, found.items))
     sender.close()
 

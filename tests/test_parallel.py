@@ -1,0 +1,24 @@
+"""Rendering in forked workers, straight into the staging folder, gives the serial result."""
+
+import subprocess
+import sys
+
+from sitegen.build import BuildOptions, build
+from sitegen.render import PARALLEL_MINIMUM
+from sites import FIXED_TODAY, REPO
+
+
+def read_tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_parallel_rendering_equals_serial_rendering(tmp_path):
+    source = tmp_path / "site"
+    subprocess.run([sys.executable, str(REPO / "bench/generate.py"), "--stories", "240", "--out", str(source)],
+                   check=True, capture_output=True)
+    parallel = build(BuildOptions(source=source, output=tmp_path / "parallel", today=FIXED_TODAY, workers=2,
+                                  use_cache=False))
+    assert parallel.page_count > PARALLEL_MINIMUM
+    build(BuildOptions(source=source, output=tmp_path / "serial", today=FIXED_TODAY, workers=1, use_cache=False))
+    assert read_tree(tmp_path / "parallel") == read_tree(tmp_path / "serial")
+    assert parallel.written == len(read_tree(tmp_path / "parallel"))
