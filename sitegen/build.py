@@ -49,7 +49,8 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
             return unchanged_result(summary)
     cache = cache if cache is not None else open_cache(options, write)
     sources = source_stats(options.source)
-    if write and sources == cache.sources and output_intact(options.output_dir, cache.outputs):
+    reuse_output = write and output_intact(options.output_dir, cache.outputs)
+    if reuse_output and sources == cache.sources:
         return unchanged_result({**cache.summary, "files": len(cache.outputs)})
     loaded = load_content(options.source, problems, cache.files, cache.saved_at - 2_000_000_000)
     valid = validate_content(loaded.files, loaded.media, problems, cache.checked)
@@ -62,7 +63,6 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
     strings = load_strings(templates, problems)
     env = make_environment(templates, site, strings)
     specs = plan_pages(site)
-    reuse_output = write and output_intact(options.output_dir, cache.outputs)
     stale, kept, fingerprints = split_unchanged(specs, env, site, templates, cache, reuse_output)
     others = [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
     others += search_output(site, strings.get("search"), cache, reuse_output, problems)
