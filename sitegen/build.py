@@ -60,10 +60,15 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
     render_bodies(all_items(site), make_parser(config.raw_html), config.file_links, problems, cache.bodies)
     problems.raise_if_errors()
     templates = options.source / "templates"
+    templates_key = templates_digest(templates)
     strings = load_strings(templates, problems)
-    env = make_environment(templates, site, strings)
+    if cache.templates_key != templates_key:  # compiled templates are reused until one changes
+        cache.templates_key, cache.environment, cache.site_wide = templates_key, None, {}
+    env = cache.environment = make_environment(templates, site, strings, cache.environment)
+    if not cache.site_wide:
+        cache.site_wide = site_wide_templates(env)
     specs = plan_pages(site)
-    stale, kept, fingerprints = split_unchanged(specs, env, site, templates, cache, reuse_output)
+    stale, kept, fingerprints = split_unchanged(specs, site, templates_key, cache, reuse_output)
     others = [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
     others += search_output(site, strings.get("search"), cache, reuse_output, problems)
     others += copy_assets(options.source, loaded.media)
@@ -99,15 +104,18 @@ def unchanged_result(summary: dict) -> BuildResult:
                        next_change=summary.get("next_change"), unchanged=summary.get("files", 0))
 
 
-def split_unchanged(specs: list[PageSpec], env, site: Site, templates: Path, cache: BuildCache,
+def templates_digest(templates: Path) -> str:
+    return digest(sorted((p.relative_to(templates).as_posix(), p.read_bytes())
+                         for p in templates.rglob("*") if p.is_file()))
+
+
+def split_unchanged(specs: list[PageSpec], site: Site, templates_key: str, cache: BuildCache,
                     reuse_output: bool) -> tuple[list[PageSpec], list[PageSpec], dict[str, str]]:
     """Pages whose inputs changed since the last build, pages that can stay, and all fingerprints."""
-    template_bytes = sorted((p.relative_to(templates).as_posix(), p.read_bytes())
-                            for p in templates.rglob("*") if p.is_file())
     shared = [(item.source, item.digest, item.body_html) for item in [*site.tips, *site.pages]]
-    global_key = digest(template_bytes, site.config, site.vocabulary, shared, site.today)
+    global_key = digest(templates_key, site.config, site.vocabulary, shared, site.today)
     whole_site_key = digest(global_key, content_key(site))
-    site_wide = site_wide_templates(env)
+    site_wide = cache.site_wide
     keys = ItemKeys(all_items(site))
     stale, kept, fingerprints = [], [], {}
     for spec in specs:

@@ -57,6 +57,16 @@ class BuildCache:
     search: tuple[str, list[str]] = ("", [])  # documents digest -> index paths
     search_tokens: dict[str, Any] = field(default_factory=dict)  # field texts digest -> tokens
     summary: dict[str, Any] = field(default_factory=dict)  # page count, next change, warnings
+    # In memory only (never pickled): the Jinja environment with its compiled templates and
+    # which templates read site-wide lists, both valid while the templates' digest holds.
+    templates_key: str = ""
+    environment: Any = None
+    site_wide: dict[str, bool] = field(default_factory=dict)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.update(templates_key="", environment=None, site_wide={})
+        return state
 
     @classmethod
     def load(cls, source: Path, key: str) -> "BuildCache":

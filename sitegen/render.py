@@ -156,7 +156,13 @@ def load_strings(templates: Path, problems: Problems) -> dict[str, Any]:
     return strings
 
 
-def make_environment(templates: Path, site: Site, strings: dict[str, Any]) -> jinja2.Environment:
+def make_environment(templates: Path, site: Site, strings: dict[str, Any],
+                     reuse: jinja2.Environment | None = None) -> jinja2.Environment:
+    """The Jinja environment for one build; `reuse` keeps an earlier one's compiled templates
+    (the caller passes it only while no template changed), with this build's globals."""
+    if reuse is not None:
+        reuse.globals.update(site=site, t=strings, config=site.config, label=site.label, today=site.today)
+        return reuse
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,  # everything, including .xml and .txt templates

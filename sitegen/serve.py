@@ -22,8 +22,8 @@ from .build import BuildOptions, build
 from .cache import BuildCache, source_stats
 from .errors import BuildFailed, Problem, format_report
 
-POLL_SECONDS = 0.05  # how often content/ and templates/ are scanned for changes
-SETTLE_SECONDS = 0.06  # a burst of saves is done when nothing changed for this long
+POLL_SECONDS = 0.03  # how often content/ and templates/ are scanned for changes
+SETTLE_SECONDS = 0.03  # a burst of saves is done when nothing changed for this long
 CLIENT_PATH = "/__sitegen__/live.js"
 CLIENT_SCRIPT = (Path(__file__).parent / "live.js").read_text(encoding="utf-8")
 
