@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import (BuildCache, ItemKeys, content_key, digest, output_intact, page_fingerprint,
+from .cache import (CACHE_FOLDER, BuildCache, ItemKeys, content_key, digest, output_intact, page_fingerprint,
                     site_wide_templates, source_stats, unchanged_summary)
 from .config import BuildOptions, site_config
 from .errors import BuildFailed, Problem, Problems
@@ -64,7 +64,8 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
     strings = load_strings(templates, problems)
     if cache.templates_key != templates_key:  # compiled templates are reused until one changes
         cache.templates_key, cache.environment, cache.site_wide = templates_key, None, {}
-    env = cache.environment = make_environment(templates, site, strings, cache.environment)
+    env = cache.environment = make_environment(templates, site, strings, cache.environment,
+                                               bytecode_folder(options) if write else None)
     if not cache.site_wide:
         cache.site_wide = site_wide_templates(env)
     specs = plan_pages(site)
@@ -102,6 +103,14 @@ def open_cache(options: BuildOptions, write: bool) -> BuildCache:
 def unchanged_result(summary: dict) -> BuildResult:
     return BuildResult(None, [], summary.get("warnings", []), page_count=summary.get("pages", 0),
                        next_change=summary.get("next_change"), unchanged=summary.get("files", 0))
+
+
+def bytecode_folder(options: BuildOptions) -> Path | None:
+    if not options.use_cache:
+        return None
+    folder = options.source / CACHE_FOLDER / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def templates_digest(templates: Path) -> str:

@@ -157,7 +157,7 @@ def load_strings(templates: Path, problems: Problems) -> dict[str, Any]:
 
 
 def make_environment(templates: Path, site: Site, strings: dict[str, Any],
-                     reuse: jinja2.Environment | None = None) -> jinja2.Environment:
+                     reuse: jinja2.Environment | None = None, bytecode: Path | None = None) -> jinja2.Environment:
     """The Jinja environment for one build; `reuse` keeps an earlier one's compiled templates
     (the caller passes it only while no template changed), with this build's globals."""
     if reuse is not None:
@@ -170,6 +170,8 @@ def make_environment(templates: Path, site: Site, strings: dict[str, Any],
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # compiled templates on disk between runs; Jinja checks each against its source
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode)) if bytecode else None,
     )
     env.filters.update(FILTERS)
     env.globals.update(site=site, t=strings, config=site.config, facet_folders=FACETS,
