@@ -7,6 +7,7 @@ A `BuildCache` lets each step skip the work an edit did not touch."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,18 @@ class BuildResult:
 
 def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = None) -> BuildResult:
     """Build the site; raises BuildFailed with every problem when anything is wrong."""
+    # A build allocates many long-lived objects and few cycles; the cyclic collector would
+    # scan the whole heap again and again for nothing, so it waits until the build is done.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return run_pipeline(options, write, cache)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -> BuildResult:
     started = time.time_ns()
     problems = Problems(strict=options.strict)
     if cache is None and write and options.use_cache:

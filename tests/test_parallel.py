@@ -22,3 +22,19 @@ def test_parallel_rendering_equals_serial_rendering(tmp_path):
     build(BuildOptions(source=source, output=tmp_path / "serial", today=FIXED_TODAY, workers=1, use_cache=False))
     assert read_tree(tmp_path / "parallel") == read_tree(tmp_path / "serial")
     assert parallel.written == len(read_tree(tmp_path / "parallel"))
+
+
+def test_a_planned_purchase_lists_at_most_eight_matches_and_links_to_the_rest(tmp_path):
+    import re
+
+    source = tmp_path / "site"
+    subprocess.run([sys.executable, str(REPO / "bench/generate.py"), "--stories", "240", "--out", str(source)],
+                   check=True, capture_output=True)
+    result = build(BuildOptions(source=source, output=tmp_path / "out", today=FIXED_TODAY, use_cache=False))
+    crowded = [p for p in result.site.procurements if len(p.matches) > 8 and p.open]
+    assert crowded, "the generated site should have a purchase with many matches"
+    html = (tmp_path / "out/kalender/index.html").read_text(encoding="utf-8")
+    card = html[html.index(f'id="{crowded[0].slug}"'):]
+    card = card[:card.index("</article>")]
+    assert len(re.findall(r"<li><a href=\"\.\./ondernemers/", card)) == 8
+    assert f'href="../categorieen/{crowded[0].category}/">Bekijk alle ondernemers voor' in card
