@@ -5,6 +5,7 @@ value, so later stages can point editors at the exact place of a problem."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,9 +141,8 @@ def _walk(content_root: Path, source: Path, problems: Problems):
             yield path
 
 
-def read_text(path: Path, rel: str, problems: Problems) -> str | None:
-    """Read UTF-8 text; accept a byte-order mark and CRLF; report bad bytes at their line."""
-    raw = path.read_bytes()
+def decode_text(raw: bytes, rel: str, problems: Problems) -> str | None:
+    """UTF-8 text; accept a byte-order mark and CRLF; report bad bytes at their line."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -156,11 +156,10 @@ def read_text(path: Path, rel: str, problems: Problems) -> str | None:
 
 
 def _load_file(path: Path, rel: str, kind: str, slug: str, problems: Problems) -> SourceFile:
-    import hashlib
-
+    raw = path.read_bytes()
     item = SourceFile(kind=kind, rel=rel, slug=slug)
-    item.digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-    text = read_text(path, rel, problems)
+    item.digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    text = decode_text(raw, rel, problems)
     if text is None:
         return item
     if not text.strip():

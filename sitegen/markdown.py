@@ -8,7 +8,6 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-import unicodedata
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Callable
@@ -17,14 +16,10 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .urls import slugify
+
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 CONTENT_SUFFIXES = (".md", ".yaml")
-
-
-def slugify(text: str) -> str:
-    """ASCII slug: 'Wat werkte én wat schuurde?' -> 'wat-werkte-en-wat-schuurde'."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
 
 
 def heading_id(text: str) -> str:

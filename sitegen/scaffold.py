@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import Problems
 from .load import load_content
-from .markdown import slugify
+from .urls import slugify
 from .schema import SCHEMAS, check_vocabulary, json_schemas
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from .errors import Problems, did_you_mean
 from .load import KeyPath, SourceFile
+from .urls import slugify
 
 INVALID = object()  # a value that failed its check; the item is then left out of the model
 
@@ -390,8 +391,6 @@ class Media(FieldType):
             "src": Text(required=True), "alt": Text(required=True),
         }).check(value, key_path, ctx)
         if checked is INVALID:
-            if isinstance(value, dict) and "alt" not in value:
-                pass  # the missing alt was reported above
             return INVALID
         src = checked["src"].removeprefix("/").removeprefix("content/")
         if src not in ctx.media:
@@ -677,7 +676,7 @@ def validate_content(files: list[SourceFile], media: set[str], problems: Problem
             continue
         if file.kind != "site" and not SLUG_PATTERN.match(file.slug):
             problems.error(file.rel, 1, 1, f"ongeldige bestandsnaam '{file.slug}'",
-                           "gebruik kleine letters, cijfers en streepjes, bijvoorbeeld " + _slug_hint(file.slug))
+                           "gebruik kleine letters, cijfers en streepjes, bijvoorbeeld " + (slugify(file.slug) or "mijn-bestand"))
             continue
         key = (file.digest, context_key)
         entry = reuse.get(file.rel)
@@ -697,12 +696,6 @@ def validate_content(files: list[SourceFile], media: set[str], problems: Problem
     if site_data is None:
         return None
     return ValidContent(site_data, vocabulary, items, media)
-
-
-def _slug_hint(name: str) -> str:
-    import unicodedata
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "mijn-bestand"
 
 
 def _check_unique_tips(items: list[ValidItem], problems: Problems) -> None:

@@ -1,10 +1,12 @@
-"""URL helpers shared by the model and the templates.
+"""URL and slug helpers shared by every stage that names a page.
 
 Every internal link is written relative to the page it is on, so one build works at the
 root of a domain, under a sub-path, and opened straight from disk."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import urllib.parse
 
 
@@ -30,3 +32,9 @@ def relative_url(from_page: str, to_path: str, file_links: bool = False) -> str:
 def absolute_url(base_url: str, path: str) -> str:
     """Full URL for link previews, feeds and sitemaps."""
     return urllib.parse.urljoin(base_url if base_url.endswith("/") else base_url + "/", path.lstrip("/"))
+
+
+def slugify(text: str) -> str:
+    """ASCII slug: 'Wat werkte én wat schuurde?' -> 'wat-werkte-en-wat-schuurde'."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
