@@ -18,7 +18,7 @@ from .model import Item, Site
 CACHE_FOLDER = ".sitegen-cache"
 CACHE_FILE = "state.pickle"
 INDEX_FILE = "index.pickle"  # just enough to tell that nothing changed, read without the rest
-FORMAT = 4
+FORMAT = 5
 # `site.<name>` in a template makes a page depend on all content of the site.
 SITE_WIDE = {"cases", "enterprises", "organisations", "procurements", "events", "taxonomies",
              "impact_by_theme", "impact_by_route", "impact_overall", "open_procurements",
@@ -196,12 +196,16 @@ def _linked(item: Item, names) -> list[Item]:
 
 
 class ItemKeys:
-    """Per item, computed once a build: its own key, its card key and its full-page key."""
+    """Per item, computed once a build: its own key, its card key and its full-page key.
+
+    Only an item's own page shows its Markdown body, so cards (and pages listing the whole
+    site) key on the digest without it: a text edit re-renders one page, not every list."""
 
     def __init__(self, items: list[Item]):
         self.own = {id(item): item.source + item.digest for item in items}
-        self.card = {id(item): digest(self.own[id(item)],
-                                      [self.own.get(id(o), "?") for o in _linked(item, FORWARD_LINKS.get(type(item).__name__, ()))])
+        meta = {id(item): item.source + item.meta_digest for item in items}
+        self.card = {id(item): digest(meta[id(item)],
+                                      [meta.get(id(o), "?") for o in _linked(item, FORWARD_LINKS.get(type(item).__name__, ()))])
                      for item in items}
 
     def page(self, item: Item) -> str:
@@ -238,6 +242,6 @@ def page_fingerprint(context: dict[str, Any], template: str, global_key: str, ke
 
 
 def content_key(site: Site) -> str:
-    """Digest of every item: pages that list the whole site depend on this."""
+    """Digest of every item but its body: pages that list the whole site depend on this."""
     items = [*site.enterprises, *site.cases, *site.organisations, *site.procurements, *site.events]
-    return digest(sorted(item.source + item.digest for item in items))
+    return digest(sorted(item.source + item.meta_digest for item in items))

@@ -27,6 +27,8 @@ CONTENT_FOLDERS: dict[str, tuple[str, str]] = {
 }
 SINGLE_FILES: dict[str, str] = {"site.yaml": "site", "vocabulary.yaml": "vocabulary"}
 MEDIA_FOLDER = "media"
+# YAML kinds whose Markdown body is a field rather than the text after the front matter.
+MARKDOWN_FIELDS = {"enterprise": "description"}
 
 Position = tuple[int, int]
 KeyPath = tuple[Any, ...]
@@ -46,6 +48,8 @@ class SourceFile:
     body: str = ""
     body_line: int = 1
     digest: str = ""
+    # Digest without the Markdown body: what cards and listings of the item can show.
+    meta_digest: str = ""
 
     def position(self, key_path: KeyPath) -> Position:
         """Position of a value, falling back to its nearest parent that has one."""
@@ -182,7 +186,19 @@ def _load_file(path: Path, rel: str, kind: str, slug: str, problems: Problems) -
         problems.error(rel, 1 + line_offset, 1, "verwacht een lijst van velden (sleutel: waarde)")
         return item
     item.data, item.positions = data, positions
+    item.meta_digest = _meta_digest(item, yaml_text)
     return item
+
+
+def _meta_digest(file: SourceFile, front_matter: str) -> str:
+    """The digest of a file without its Markdown body, which only the item's own page shows."""
+    if file.rel.endswith(".md"):
+        return hashlib.blake2b(front_matter.encode("utf-8"), digest_size=16).hexdigest()
+    body_field = MARKDOWN_FIELDS.get(file.kind)
+    if body_field and body_field in file.data:
+        rest = [(key, value) for key, value in file.data.items() if key != body_field]
+        return hashlib.blake2b(repr(rest).encode("utf-8"), digest_size=16).hexdigest()
+    return file.digest
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | str:

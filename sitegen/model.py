@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .config import SiteConfig
+from .load import MARKDOWN_FIELDS
 
 # Facets that get listing pages: facet -> (URL folder, vocabulary list)
 FACETS = {
@@ -54,6 +55,7 @@ class Item:
     body_text: str = ""
     body_line: int = 1  # where the Markdown body starts in the source file
     digest: str = ""  # of the source file, for incremental builds
+    meta_digest: str = ""  # of the source file without its Markdown body (see load.py)
 
     def __repr__(self) -> str:  # the linked graph is large and cyclic: keep reprs short
         return f"<{type(self).__name__} {self.source}>"
@@ -566,12 +568,13 @@ def make_site(items, config: SiteConfig, vocabulary: dict, today: dt.date, inclu
     for entry in items:
         file = entry.file
         item = make_item(file.kind, file.slug, file.rel, entry.data)
-        item.digest = file.digest
+        item.digest, item.meta_digest = file.digest, file.meta_digest
         # Markdown source and where it starts, until the markdown stage turns it into HTML.
         item.body_text, item.body_line = file.body, file.body_line
-        if file.kind == "enterprise":
-            item.body_text = entry.data.get("description", "")
-            item.body_line = file.position(("description",))[0] + 1
+        body_field = MARKDOWN_FIELDS.get(file.kind)
+        if body_field:
+            item.body_text = entry.data.get(body_field, "")
+            item.body_line = file.position((body_field,))[0] + 1
         if file.kind == "case":
             all_cases.append(item)
         if is_published(item, today, include_drafts):

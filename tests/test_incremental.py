@@ -59,7 +59,8 @@ class Editor:
         r = self.random
         kind = r.choice(["case_text", "case_title", "case_date", "case_category", "enterprise_name",
                          "enterprise_place", "organisation_name", "procurement_category", "vocabulary",
-                         "template", "strings", "delete_case", "rename_case", "add_case", "tip_title"])
+                         "template", "strings", "delete_case", "rename_case", "add_case", "tip_title",
+                         "enterprise_description", "case_summary"])
         if kind == "case_text":
             path = r.choice(self.files("content/cases", "*.md"))
             self.write(path, path.read_text(encoding="utf-8") + f"\nNieuwe alinea {step}.\n")
@@ -107,6 +108,13 @@ class Editor:
             target = source.with_name(f"nieuw-{step}.md")
             text = re.sub(r"^aliases: .*$\n", "", source.read_text(encoding="utf-8"), flags=re.MULTILINE)
             self.write(target, text.replace("title: ", f"title: Kopie {step} van ", 1))
+        elif kind == "enterprise_description":  # the enterprise's Markdown body, a YAML field
+            path = r.choice(self.files("content/enterprises", "*.yaml"))
+            text = path.read_text(encoding="utf-8")
+            self.write(path, re.sub(r"^description: \|\n", f"description: |\n  Nieuwe eerste zin {step}.\n", text,
+                                    count=1, flags=re.MULTILINE))
+        elif kind == "case_summary":
+            self.replace_line(r.choice(self.files("content/cases", "*.md")), "summary", f"Een nieuwe samenvatting {step}")
         elif kind == "tip_title":
             self.replace_line(r.choice(self.files("content/tips", "*.md")), "title", f"Tip met nieuwe titel {step}")
         return kind
@@ -152,7 +160,16 @@ def test_an_edit_re_renders_only_the_pages_that_show_it(tmp_path):
     before = {p: p.stat().st_mtime_ns for p in (root / "output").rglob("*.html")}
     editor.write(story, story.read_text(encoding="utf-8") + "\nEen extra zin.\n")
     after_edit = build(options)
-    assert 0 < after_edit.rendered < first.page_count / 3
+    assert after_edit.rendered == 1  # only the story's own page shows its text
     changed = [p for p in (root / "output").rglob("*.html") if p.stat().st_mtime_ns != before.get(p)]
     assert root / "output/verhalen" / story.stem / "index.html" in changed
     assert len(changed) <= after_edit.rendered
+
+    summary_edit = build_after(editor, story, options, lambda text: re.sub(r"^summary: .*$", "summary: Anders samengevat",
+                                                                          text, count=1, flags=re.MULTILINE))
+    assert 1 < summary_edit.rendered < first.page_count / 3  # its cards show the summary
+
+
+def build_after(editor: Editor, path: Path, options: BuildOptions, change):
+    editor.write(path, change(path.read_text(encoding="utf-8")))
+    return build(options)
