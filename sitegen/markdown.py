@@ -103,15 +103,17 @@ def _rewrite_link(token, line: int, file_dir: str, resolve: Resolver, problems: 
     token.attrSet("href", url + (f"#{parsed.fragment}" if parsed.fragment else ""))
 
 
-def render_bodies(items, parser: MarkdownIt, file_links: bool, problems, reuse: dict | None = None) -> None:
+def render_bodies(items, parser: MarkdownIt, file_links: bool, problems, reuse: dict | None = None,
+                  link_targets=None) -> None:
     """Markdown bodies of model items to HTML, links to content files turned into page URLs.
 
     `reuse` maps an item's source to (key, {target: url}, html, text, problems) from an
-    earlier run: still valid while the file is unchanged and its link targets kept their URLs."""
+    earlier run: still valid while the file is unchanged and its link targets kept their URLs.
+    Links may point at `link_targets` (default: `items`), when only some bodies are redone."""
     from .urls import relative_url
 
     reuse = {} if reuse is None else reuse
-    urls = {item.source.removeprefix("content/"): item.url for item in items}
+    urls = {item.source.removeprefix("content/"): item.url for item in (items if link_targets is None else link_targets)}
     for item in items:
         if not item.body_text:
             continue
