@@ -16,15 +16,19 @@ from .cache import (CACHE_FOLDER, BuildCache, ItemKeys, content_key, digest, out
                     site_wide_templates, source_stats, unchanged_summary)
 from .config import BuildOptions, site_config
 from .errors import BuildFailed, Problem, Problems
-from .feeds import feed_files
-from .indexing import search_documents
-from .load import load_content
+from .feeds import FEED_SIZE, atom_feed, event_ics, events_ics, feed_files
+from .indexing import search_document, search_documents, searchable_items
+from .load import LoadedContent, load_content
 from .markdown import make_parser, render_bodies
-from .model import Site, all_items, make_site
+from .model import Event, Item, Site, all_items, make_site, markdown_body
 from .output import OutputFile, Staging, check_paths, update_output
-from .render import PageSpec, load_strings, make_environment, plan_pages, render_pages_parallel
-from .schema import validate_content
-from .search import build_search_files
+from .render import PageSpec, load_strings, make_environment, plan_pages, render_pages, render_pages_parallel
+from .schema import ValidContent, validate_content
+from .search import SearchDocument, build_search_files
+
+# Kinds whose Markdown text shows on their own page only (plus the search index and feeds);
+# the text of tips and pages shows elsewhere too, so an edit there takes a full rebuild.
+TEXT_ONLY_KINDS = {"case", "enterprise", "event"}
 
 
 @dataclass(repr=False)
@@ -38,6 +42,22 @@ class BuildResult:
     unchanged: int = 0
     removed: int = 0
     rendered: int = 0  # pages rendered this run; the rest were unchanged
+
+
+@dataclass(eq=False)
+class LastBuild:
+    """The last successful build, kept in memory by serve, to patch a text edit into."""
+
+    site: Site
+    specs: list[PageSpec]
+    spec_keys: list[str]  # the key each page's fingerprint started from (see split_unchanged)
+    keys: ItemKeys
+    files: dict[str, tuple[str, str]]  # content file -> (digest, digest without its body)
+    media: set[str]
+    templates_key: str
+    parser: object
+    documents: list[SearchDocument]
+    search_text: object
 
 
 def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = None) -> BuildResult:
@@ -68,9 +88,17 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
     loaded = load_content(options.source, problems, cache.files, cache.saved_at - 2_000_000_000)
     valid = validate_content(loaded.files, loaded.media, problems, cache.checked)
     problems.raise_if_errors()
+    last, cache.last = cache.last, None  # a build that fails below must not leave a half-patched model
+    if last is not None and write and reuse_output:
+        patched = patch_text_edits(last, loaded, valid, options, cache, problems)
+        if patched is not None:
+            cache.last = last
+            remember_patch(cache, options, started, sources, loaded.entries, patched)
+            return patched
     config = site_config(valid.site, options.base_url, options.file_links)
     site = make_site(valid.items, config, valid.vocabulary, options.today, options.drafts)
-    render_bodies(all_items(site), make_parser(config.raw_html), config.file_links, problems, cache.bodies)
+    parser = make_parser(config.raw_html)
+    render_bodies(all_items(site), parser, config.file_links, problems, cache.bodies)
     problems.raise_if_errors()
     templates = options.source / "templates"
     templates_key = templates_digest(templates)
@@ -82,9 +110,12 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
     if not cache.site_wide:
         cache.site_wide = site_wide_templates(env)
     specs = plan_pages(site)
-    stale, kept, fingerprints = split_unchanged(specs, site, templates_key, cache, reuse_output)
+    keys = ItemKeys(all_items(site))
+    spec_keys = page_keys(specs, site, templates_key, cache.site_wide)
+    stale, kept, fingerprints = split_unchanged(specs, spec_keys, keys, cache, reuse_output)
     others = [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
-    others += search_output(site, strings.get("search"), cache, reuse_output, problems)
+    documents = search_documents(site)
+    others += search_output(documents, strings.get("search"), cache, reuse_output, problems)
     others += copy_assets(options.source, loaded.media)
     check_paths([OutputFile(spec.path, None, spec.sources) for spec in specs] + others, problems)
     problems.raise_if_errors()
@@ -102,7 +133,101 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
             stats = update_output(result.files, options.output_dir, set(cache.outputs))
             result.written, result.unchanged, result.removed = stats.written, stats.unchanged, stats.removed
         remember(cache, options, started, sources, loaded.entries, fingerprints, result)
+        cache.last = LastBuild(site, specs, spec_keys, keys, {f.rel: (f.digest, f.meta_digest) for f in loaded.files},
+                               set(loaded.media), templates_key, parser, documents, strings.get("search"))
     return result
+
+
+# ---------------------------------------------------------------- text edits, patched in
+
+def patch_text_edits(last: LastBuild, loaded: LoadedContent, valid: ValidContent, options: BuildOptions,
+                     cache: BuildCache, problems: Problems) -> BuildResult | None:
+    """The rebuild after edits to nothing but the Markdown text of stories, enterprises or
+    events, or None when the edits were anything else.
+
+    Such text shows only on the item's own page, in the search index and in the feeds
+    (cards and lists key on the digest without it; see cache.ItemKeys), so the last build's
+    model and plan stay valid: redo those bodies, pages, index entries and feeds, and write
+    what changed. The bytes are those of a full build; tests/test_incremental.py checks it."""
+    files = {file.rel: file for file in loaded.files}
+    if files.keys() != last.files.keys() or loaded.media != last.media or last.site.today != options.today:
+        return None
+    changed = [file for rel, file in files.items() if file.digest != last.files[rel][0]]
+    if any(file.kind not in TEXT_ONLY_KINDS or file.meta_digest != last.files[file.rel][1] for file in changed):
+        return None
+    templates = options.source / "templates"
+    if templates_digest(templates) != last.templates_key:
+        return None
+    site = last.site
+    items = edited_items(site, changed, valid, last)
+    render_bodies(items, last.parser, options.file_links, problems, cache.bodies, link_targets=all_items(site))
+    problems.raise_if_errors()
+    for item in items:
+        last.keys.own[id(item)] = item.source + item.digest
+    stale, fingerprints = [], {}
+    edited = {id(item) for item in items}
+    for spec, key in zip(last.specs, last.spec_keys):
+        if id(spec.context.get("item")) in edited:
+            fingerprints[spec.path] = fingerprint = page_fingerprint(spec.context, spec.template, key, last.keys)
+            if cache.pages.get(spec.path) != fingerprint:
+                stale.append(spec)
+    pages = render_pages(stale, cache.environment, templates, problems)
+    problems.raise_if_errors()
+    files_out = [OutputFile(page.path, page.content, page.sources) for page in pages]
+    files_out += [OutputFile(path, content) for path, content in text_feeds(site, items)]
+    old_index = set(cache.search[1])
+    if items:
+        tip_titles = {tip.number: tip.title for tip in site.tips}
+        positions = {id(item): number for number, item in enumerate(searchable_items(site))}
+        for item in items:
+            last.documents[positions[id(item)]] = search_document(site, item, tip_titles)
+        files_out += search_output(last.documents, last.search_text, cache, False, problems)
+        problems.raise_if_errors()
+    stats = update_output(files_out, options.output_dir, old_index if items else set())
+    cache.pages.update(fingerprints)
+    for file in files_out:
+        cache.outputs[file.path] = len(file.content)
+    for path in old_index - set(cache.search[1]):
+        cache.outputs.pop(path, None)
+    summary = cache.summary
+    return BuildResult(site, files_out, problems.warnings, page_count=summary["pages"], next_change=summary["next_change"],
+                       written=stats.written, unchanged=len(cache.outputs) - stats.written, removed=stats.removed,
+                       rendered=len(pages))
+
+
+def edited_items(site: Site, changed: list, valid: ValidContent, last: LastBuild) -> list[Item]:
+    """The published items of the changed files, with their new Markdown in place."""
+    by_source = {item.source: item for item in all_items(site)}
+    data = {entry.file.rel: entry.data for entry in valid.items}
+    items = []
+    for file in changed:
+        last.files[file.rel] = (file.digest, file.meta_digest)
+        item = by_source.get(file.rel)
+        if item is not None:  # drafts and stories dated later have no pages
+            item.digest = file.digest
+            item.body_text, item.body_line = markdown_body(file, data[file.rel])
+            items.append(item)
+    return items
+
+
+def text_feeds(site: Site, items: list[Item]) -> list[tuple[str, bytes]]:
+    """The feeds that show the text of these items: the Atom feed and event calendars."""
+    files = []
+    if any(item in site.cases[:FEED_SIZE] for item in items):
+        files.append(("feed.xml", atom_feed(site)))
+    events = [item for item in items if isinstance(item, Event)]
+    if events:
+        files.append(("bijeenkomsten.ics", events_ics(site)))
+        files += [(f"{event.url}bijeenkomst.ics", event_ics(site, event)) for event in events]
+    return files
+
+
+def remember_patch(cache: BuildCache, options: BuildOptions, started: int, sources: dict, entries: dict,
+                   result: BuildResult) -> None:
+    cache.saved_at, cache.sources, cache.files = started, sources, entries
+    cache.summary = {**cache.summary, "warnings": result.warnings}
+    if options.use_cache:
+        cache.save(options.source)
 
 
 # ---------------------------------------------------------------- steps of the pipeline
@@ -131,17 +256,20 @@ def templates_digest(templates: Path) -> str:
                          for p in templates.rglob("*") if p.is_file()))
 
 
-def split_unchanged(specs: list[PageSpec], site: Site, templates_key: str, cache: BuildCache,
-                    reuse_output: bool) -> tuple[list[PageSpec], list[PageSpec], dict[str, str]]:
-    """Pages whose inputs changed since the last build, pages that can stay, and all fingerprints."""
+def page_keys(specs: list[PageSpec], site: Site, templates_key: str, site_wide: dict[str, bool]) -> list[str]:
+    """Per page, the key its fingerprint starts from: what every page depends on (templates,
+    configuration, vocabulary, tips and pages, the date), plus all content for site-wide pages."""
     shared = [(item.source, item.digest, item.body_html) for item in [*site.tips, *site.pages]]
     global_key = digest(templates_key, site.config, site.vocabulary, shared, site.today)
     whole_site_key = digest(global_key, content_key(site))
-    site_wide = cache.site_wide
-    keys = ItemKeys(all_items(site))
+    return [whole_site_key if site_wide.get(spec.template, True) else global_key for spec in specs]
+
+
+def split_unchanged(specs: list[PageSpec], spec_keys: list[str], keys: ItemKeys, cache: BuildCache,
+                    reuse_output: bool) -> tuple[list[PageSpec], list[PageSpec], dict[str, str]]:
+    """Pages whose inputs changed since the last build, pages that can stay, and all fingerprints."""
     stale, kept, fingerprints = [], [], {}
-    for spec in specs:
-        key = whole_site_key if site_wide.get(spec.template, True) else global_key
+    for spec, key in zip(specs, spec_keys):
         fingerprint = page_fingerprint(spec.context, spec.template, key, keys)
         fingerprints[spec.path] = fingerprint
         if reuse_output and cache.pages.get(spec.path) == fingerprint:
@@ -168,9 +296,9 @@ def write_fresh(specs: list[PageSpec], others: list[OutputFile], env, templates:
     return pages
 
 
-def search_output(site: Site, text, cache: BuildCache, reuse_output: bool, problems: Problems) -> list[OutputFile]:
+def search_output(documents: list[SearchDocument], text, cache: BuildCache, reuse_output: bool,
+                  problems: Problems) -> list[OutputFile]:
     """The search index, rebuilt only when a searchable text or a search string changed."""
-    documents = search_documents(site)
     key = digest(documents, text)
     if reuse_output and cache.search[0] == key:
         return [OutputFile(path, None) for path in cache.search[1]]

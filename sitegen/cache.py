@@ -62,10 +62,13 @@ class BuildCache:
     templates_key: str = ""
     environment: Any = None
     site_wide: dict[str, bool] = field(default_factory=dict)
+    # The last successful build's model and plan (build.LastBuild), so that a text-only edit
+    # patches it instead of building again; serve keeps it, a `sitegen build` run never has it.
+    last: Any = None
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state.update(templates_key="", environment=None, site_wide={})
+        state.update(templates_key="", environment=None, site_wide={}, last=None)
         return state
 
     @classmethod

@@ -559,6 +559,14 @@ def next_change_date(all_cases: list[Case], events: list[Event], today: dt.date)
     return min(dates) if dates else None
 
 
+def markdown_body(file, data: dict) -> tuple[str, int]:
+    """The Markdown source of an item and the line it starts on."""
+    body_field = MARKDOWN_FIELDS.get(file.kind)
+    if body_field:
+        return data.get(body_field, ""), file.position((body_field,))[0] + 1
+    return file.body, file.body_line
+
+
 def make_site(items, config: SiteConfig, vocabulary: dict, today: dt.date, include_drafts: bool) -> Site:
     """Turn validated items (`schema.ValidItem`s) into the linked `Site`, without unpublished stories."""
     site = Site(config=config, vocabulary=vocabulary, today=today)
@@ -570,11 +578,7 @@ def make_site(items, config: SiteConfig, vocabulary: dict, today: dt.date, inclu
         item = make_item(file.kind, file.slug, file.rel, entry.data)
         item.digest, item.meta_digest = file.digest, file.meta_digest
         # Markdown source and where it starts, until the markdown stage turns it into HTML.
-        item.body_text, item.body_line = file.body, file.body_line
-        body_field = MARKDOWN_FIELDS.get(file.kind)
-        if body_field:
-            item.body_text = entry.data.get(body_field, "")
-            item.body_line = file.position((body_field,))[0] + 1
+        item.body_text, item.body_line = markdown_body(file, entry.data)
         if file.kind == "case":
             all_cases.append(item)
         if is_published(item, today, include_drafts):

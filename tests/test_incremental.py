@@ -14,6 +14,7 @@ import pytest
 
 from sites import FIXED_TODAY, copy_site
 from sitegen.build import BuildOptions, build
+from sitegen.cache import BuildCache
 from sitegen.errors import BuildFailed
 
 
@@ -120,27 +121,37 @@ class Editor:
         return kind
 
 
-def build_or_problems(options: BuildOptions):
+def build_or_problems(options: BuildOptions, cache: BuildCache | None = None):
     try:
-        build(options)
-        return None
+        return build(options, cache=cache)
     except BuildFailed as error:
         return [p.format() for p in error.problems]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_incremental_output_equals_a_clean_build_after_random_edits(tmp_path, seed):
+@pytest.mark.parametrize("memory", [False, True], ids=["cache-on-disk", "cache-in-memory"])
+def test_incremental_output_equals_a_clean_build_after_random_edits(tmp_path, seed, memory):
+    """On disk, as `sitegen build` runs; in memory, as `sitegen serve` runs, where text edits
+    are patched into the last build's model (build.patch_text_edits)."""
     root = copy_site(tmp_path / "site")
     editor = Editor(root, seed)
-    incremental = BuildOptions(source=root, output=root / "output", today=FIXED_TODAY)
-    build(incremental)
+    incremental = BuildOptions(source=root, output=root / "output", today=FIXED_TODAY, use_cache=not memory)
+    cache = BuildCache(key=incremental.cache_key()) if memory else None
+    build(incremental, cache=cache)
     kinds = []
     for step in range(14):
         kinds.append(editor.edit(step))
         clean_output = tmp_path / f"clean-{step}"
         clean = BuildOptions(source=root, output=clean_output, today=FIXED_TODAY, use_cache=False)
         expected_problems = build_or_problems(clean)
-        assert build_or_problems(incremental) == expected_problems, kinds
+        expected_problems = expected_problems if isinstance(expected_problems, list) else None
+        outcome = build_or_problems(incremental, cache)
+        if expected_problems is None:
+            assert not isinstance(outcome, list), (kinds, outcome)
+            if memory and kinds[-1] in ("case_text", "enterprise_description"):
+                assert outcome.rendered <= 2, kinds  # patched in: the own page (and a redirect page)
+        else:
+            assert outcome == expected_problems, kinds
         if expected_problems is None:
             assert read_tree(root / "output") == read_tree(clean_output), f"after edits {kinds}"
         shutil.rmtree(clean_output, ignore_errors=True)
@@ -173,3 +184,36 @@ def test_an_edit_re_renders_only_the_pages_that_show_it(tmp_path):
 def build_after(editor: Editor, path: Path, options: BuildOptions, change):
     editor.write(path, change(path.read_text(encoding="utf-8")))
     return build(options)
+
+
+def test_text_edits_in_serve_are_patched_in_and_equal_a_clean_build(tmp_path):
+    """Serve keeps the last build in memory; edits to nothing but Markdown text re-render
+    only the edited item's page, its index entries and feeds, with the bytes of a clean build."""
+    root = copy_site(tmp_path / "site")
+    editor = Editor(root, 0)
+    options = BuildOptions(source=root, output=root / "output", today=FIXED_TODAY, use_cache=False)
+    cache = BuildCache(key=options.cache_key())
+    build(options, cache=cache)
+    content = root / "content"
+    story, linking = content / "cases/vlierbes-kerstpakket-soep.md", content / "cases/koffiepakketten-lindendal.md"
+    edits = [
+        ("story text", story, lambda text: text + "\nEen nieuwe alinea met **nadruk**.\n", 1),
+        ("story text with a link", linking, lambda text: text + "\nZie ook [dit verhaal](vlierbes-kerstpakket-soep.md).\n", 2),  # its page and its alias
+        ("event text", content / "events/lunchlezing-klein-beginnen.md", lambda text: text + "\nMeld je op tijd aan.\n", 1),
+        ("enterprise description", content / "enterprises/soepatelier-overschot.yaml",
+         lambda text: text.replace("description: |\n", "description: |\n  Een nieuwe eerste zin.\n", 1), 1),
+        ("a broken link", story, lambda text: text + "\n[weg](bestaat-niet.md)\n", None),
+        ("the link fixed", story, lambda text: text.replace("[weg](bestaat-niet.md)", "weg"), 1),
+        ("same bytes again", story, lambda text: text, 0),
+    ]
+    for name, path, change, rendered in edits:
+        editor.write(path, change(path.read_text(encoding="utf-8")))
+        clean_output = tmp_path / f"clean-{name}"
+        expected = build_or_problems(BuildOptions(source=root, output=clean_output, today=FIXED_TODAY, use_cache=False))
+        outcome = build_or_problems(options, cache)
+        if rendered is None:
+            assert isinstance(expected, list) and outcome == expected, name
+            continue
+        assert outcome.rendered == rendered, name
+        assert read_tree(root / "output") == read_tree(clean_output), name
+        shutil.rmtree(clean_output)
