@@ -89,13 +89,12 @@ def load_content(source: Path, problems: Problems, reuse: dict[str, tuple] | Non
     media: set[str] = set()
     entries: dict[str, tuple] = {}
 
-    def load_one(path: Path, rel: str, kind: str, slug: str) -> SourceFile:
-        info = path.stat()
+    def load_one(path: str, info: os.stat_result, rel: str, kind: str, slug: str) -> SourceFile:
         stat = (info.st_mtime_ns, info.st_size)
         entry = (reuse or {}).get(rel)
         if entry is None or entry[0] != stat or stat[0] >= trusted_before:
             found = Problems(strict=problems.strict)
-            entry = (stat, _load_file(path, rel, kind, slug, found), found.items)
+            entry = (stat, _load_file(Path(path), rel, kind, slug, found), found.items)
         entries[rel] = entry
         problems.extend(entry[2])
         return entry[1]
@@ -103,46 +102,57 @@ def load_content(source: Path, problems: Problems, reuse: dict[str, tuple] | Non
     if not content_root.is_dir():
         problems.error("content", 1, 1, "map 'content/' niet gevonden", "geef de bronmap op met --source")
         return LoadedContent(files, media, entries)
-    for path in _walk(content_root, source, problems):
-        rel_content = path.relative_to(content_root).as_posix()
-        rel = path.relative_to(source).as_posix()
+    for path, info, rel_content in _walk(content_root, problems):
+        rel = "content/" + rel_content
         parts = rel_content.split("/")
+        name = parts[-1]
         if parts[0] == MEDIA_FOLDER:
             media.add(rel_content)
-        elif len(parts) == 1 and parts[0] in SINGLE_FILES:
-            files.append(load_one(path, rel, SINGLE_FILES[parts[0]], parts[0][:-5]))
+        elif len(parts) == 1 and name in SINGLE_FILES:
+            files.append(load_one(path, info, rel, SINGLE_FILES[name], name[:-5]))
         elif len(parts) == 2 and parts[0] in CONTENT_FOLDERS:
             kind, extension = CONTENT_FOLDERS[parts[0]]
-            if path.name.startswith("."):
+            if name.startswith("."):
                 continue
-            if path.suffix != extension:
+            stem, dot, suffix = name.rpartition(".")
+            if not dot or not stem or "." + suffix != extension:
                 problems.warning(rel, 1, 1, f"bestand wordt overgeslagen: verwacht een '{extension}'-bestand")
                 continue
-            files.append(load_one(path, rel, kind, path.stem))
-        elif not path.name.startswith("."):
+            files.append(load_one(path, info, rel, kind, stem))
+        elif not name.startswith("."):
             problems.warning(rel, 1, 1, "bestand hoort niet bij een bekend inhoudstype en wordt overgeslagen")
     return LoadedContent(files, media, entries)
 
 
-def _walk(content_root: Path, source: Path, problems: Problems):
-    """Yield regular files in sorted order; refuse links that leave content/."""
+def _walk(content_root: Path, problems: Problems):
+    """Yield (path, stat, path relative to content/) of regular files, folder by folder in
+    sorted order; refuse links that leave content/. Strings, not Paths: this runs on every
+    rebuild, over every file."""
+    root = str(content_root)
     root_resolved = content_root.resolve()
-    for directory, dirnames, filenames in os.walk(content_root, followlinks=False):
-        dirnames.sort()
-        here = Path(directory)
-        for name in list(dirnames):
-            if (here / name).is_symlink():
-                dirnames.remove(name)
-                filenames.append(name)  # checked like a file link below
-        for name in sorted(filenames):
-            path = here / name
-            if path.is_symlink():
-                target = path.resolve()
+
+    def visit(folder: str):
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            return
+        subfolders = []
+        for entry in entries:
+            rel = entry.path[len(root) + 1:]
+            if entry.is_symlink():
+                target = Path(entry.path).resolve()
                 if not target.is_relative_to(root_resolved) or not target.is_file():
-                    problems.error(path.relative_to(source).as_posix(), 1, 1,
-                                   "symbolische link wijst buiten de map content/ en wordt geweigerd")
+                    problems.error(f"content/{rel}", 1, 1, "symbolische link wijst buiten de map content/ en wordt geweigerd")
                     continue
-            yield path
+                yield entry.path, os.stat(entry.path), rel
+            elif entry.is_dir():
+                subfolders.append(entry.path)
+            else:
+                yield entry.path, entry.stat(), rel
+        for subfolder in subfolders:
+            yield from visit(subfolder)
+
+    yield from visit(root)
 
 
 def decode_text(raw: bytes, rel: str, problems: Problems) -> str | None:
