@@ -181,7 +181,7 @@ def patch_text_edits(last: LastBuild, loaded: LoadedContent, valid: ValidContent
         positions = {id(item): number for number, item in enumerate(searchable_items(site))}
         for item in items:
             last.documents[positions[id(item)]] = search_document(site, item, tip_titles)
-        files_out += search_output(last.documents, last.search_text, cache, False, problems)
+        files_out += search_output(last.documents, last.search_text, cache, False, problems, surely_changed=True)
         problems.raise_if_errors()
     stats = update_output(files_out, options.output_dir, old_index if items else set())
     cache.pages.update(fingerprints)
@@ -297,9 +297,9 @@ def write_fresh(specs: list[PageSpec], others: list[OutputFile], env, templates:
 
 
 def search_output(documents: list[SearchDocument], text, cache: BuildCache, reuse_output: bool,
-                  problems: Problems) -> list[OutputFile]:
+                  problems: Problems, surely_changed: bool = False) -> list[OutputFile]:
     """The search index, rebuilt only when a searchable text or a search string changed."""
-    key = digest(documents, text)
+    key = "" if surely_changed else digest(documents, text)  # "": the next full build redoes it
     if reuse_output and cache.search[0] == key:
         return [OutputFile(path, None) for path in cache.search[1]]
     try:

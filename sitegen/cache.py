@@ -134,9 +134,11 @@ def output_intact(output: Path, outputs: dict[str, int]) -> bool:
     """The output folder still holds what the last build wrote (nobody deleted or changed it)."""
     if not outputs or not output.is_dir():
         return False
+    folder = str(output) + os.sep
+    stat = os.stat
     for rel, size in outputs.items():
         try:
-            if os.stat(output / rel).st_size != size:
+            if stat(folder + rel).st_size != size:
                 return False
         except OSError:
             return False
