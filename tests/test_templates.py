@@ -14,9 +14,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import segno
 
 from sitegen.build import BuildOptions, build
 from sitegen.errors import BuildFailed
+from sitegen.render import qr_modules, qr_svg
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 26)
@@ -212,6 +214,49 @@ def test_story_share_panel_has_qr_code_and_invitation(sample_site):
     invitation = re.search(r'<textarea id="share-invitation"[^>]*>(.*?)</textarea>', panel, re.S).group(1)
     assert invitation.endswith(f"https://sociaal-inkopen.example.nl/verhalen/{STORY}/")
     assert panel.count("hidden>") == 3  # the three buttons wait for site.js
+
+
+
+def _qr_texts() -> list[str]:
+    """URLs of every length up to QR version 25 or so, plus texts segno encodes otherwise."""
+    import random
+    chance = random.Random(7)
+    texts = [f"https://sociaal-inkopen.example.nl/verhalen/{STORY}/", "https://a.nl/x", "HTTPS://A.NL/VERHALEN/",
+             "1234567890123456789", "https://één.example.nl/verhalen/café/", "https://x.nl/" + "ab" * 300]
+    for length in [*range(16, 200), *range(200, 900, 37)]:
+        texts.append("https://x.nl/" + "".join(chance.choice("abcdefghijklmnopqrstuvwxyz0123456789-/")
+                                               for _ in range(length - 13)))
+    return texts
+
+
+def test_qr_code_is_the_one_segno_makes():
+    # qr_modules builds codes without segno's per-module loops; it must give segno's matrix.
+    for text in _qr_texts():
+        code = segno.make(text, error="m", mask=0)
+        size, flat = qr_modules(text)
+        rows = re.split("[^01]", flat)[1:]  # each row follows a marker character
+        assert (size, rows) == (len(code.matrix), ["".join(str(m & 1) for m in row) for row in code.matrix]), text
+
+
+def test_qr_svg_draws_exactly_the_dark_modules():
+    for text in _qr_texts()[:40]:
+        svg = qr_svg(text)
+        path = re.search(r'<path stroke="#000" d="([^"]*)"', svg).group(1)
+        x = y = 0
+        drawn = set()
+        for command, first, second in re.findall(r"([MmHh])(\d+)(?: (\d+))?", path):
+            if command == "M":
+                x, y = int(first), int(second)
+            elif command == "m":
+                x, y = x + int(first), y + int(second)
+            else:
+                drawn.update((x + step, y) for step in range(int(first)))
+                x += int(first)
+        code = segno.make(text, error="m", mask=0)
+        assert drawn == {(column + 4, row + 4) for row, line in enumerate(code.matrix)
+                         for column, module in enumerate(line) if module}, text
+        width = len(code.matrix) + 8
+        assert f'viewBox="0 0 {width} {width}"' in svg
 
 
 def test_feed_and_sitemap(sample_site):
