@@ -88,6 +88,7 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
     loaded = load_content(options.source, problems, cache.files, cache.saved_at - 2_000_000_000)
     valid = validate_content(loaded.files, loaded.media, problems, cache.checked)
     problems.raise_if_errors()
+    forget_positions(loaded.files)
     last, cache.last = cache.last, None  # a build that fails below must not leave a half-patched model
     if last is not None and write and reuse_output:
         patched = patch_text_edits(last, loaded, valid, options, cache, problems)
@@ -231,6 +232,13 @@ def remember_patch(cache: BuildCache, options: BuildOptions, started: int, sourc
 
 
 # ---------------------------------------------------------------- steps of the pipeline
+
+def forget_positions(files) -> None:
+    """Every file passed its checks: the positions for messages can go (a large site has
+    millions), to be parsed again should a later check need one."""
+    for file in files:
+        file.forget_positions()
+
 
 def open_cache(options: BuildOptions, write: bool) -> BuildCache:
     if write and options.use_cache:

@@ -43,25 +43,44 @@ class SourceFile:
     slug: str
     data: dict[str, Any] | None = None
     # position of each value, keyed by its path in the data, e.g. ("offerings", 0, "category");
-    # ("key", *path) holds the position of a mapping key itself.
-    positions: dict[KeyPath, Position] = field(default_factory=dict)
+    # ("key", *path) holds the position of a mapping key itself. Only messages need them, so
+    # they are dropped once checked (see forget_positions) and parsed again when asked for.
+    positions: dict[KeyPath, Position] | None = field(default_factory=dict)
     body: str = ""
-    body_line: int = 1
+    body_line: int = 1  # where the Markdown body starts: after the front matter, or a YAML field
     digest: str = ""
     # Digest without the Markdown body: what cards and listings of the item can show.
     meta_digest: str = ""
+    path: str = ""  # the file on disk, to find positions again
 
     def position(self, key_path: KeyPath) -> Position:
         """Position of a value, falling back to its nearest parent that has one."""
+        positions = self._positions()
         path = tuple(key_path)
         while path:
-            if path in self.positions:
-                return self.positions[path]
+            if path in positions:
+                return positions[path]
             path = path[:-1]
-        return self.positions.get((), (1, 1))
+        return positions.get((), (1, 1))
 
     def key_position(self, key_path: KeyPath) -> Position:
-        return self.positions.get(("key", *key_path)) or self.position(key_path)
+        return self._positions().get(("key", *key_path)) or self.position(key_path)
+
+    def forget_positions(self) -> None:
+        if self.path:
+            self.positions = None
+
+    def _positions(self) -> dict[KeyPath, Position]:
+        if self.positions is None:
+            again = _load_file(Path(self.path), self.rel, self.kind, self.slug, Problems())
+            self.positions = again.positions or {}
+        return self.positions
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        if self.path:
+            state["positions"] = None
+        return state
 
 
 @dataclass
@@ -171,7 +190,7 @@ def decode_text(raw: bytes, rel: str, problems: Problems) -> str | None:
 
 def _load_file(path: Path, rel: str, kind: str, slug: str, problems: Problems) -> SourceFile:
     raw = path.read_bytes()
-    item = SourceFile(kind=kind, rel=rel, slug=slug)
+    item = SourceFile(kind=kind, rel=rel, slug=slug, path=str(path.absolute()))
     item.digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
     text = decode_text(raw, rel, problems)
     if text is None:
@@ -197,6 +216,9 @@ def _load_file(path: Path, rel: str, kind: str, slug: str, problems: Problems) -
         return item
     item.data, item.positions = data, positions
     item.meta_digest = _meta_digest(item, yaml_text)
+    body_field = MARKDOWN_FIELDS.get(kind)
+    if body_field:
+        item.body_line = item.position((body_field,))[0] + 1
     return item
 
 

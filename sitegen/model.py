@@ -562,9 +562,7 @@ def next_change_date(all_cases: list[Case], events: list[Event], today: dt.date)
 def markdown_body(file, data: dict) -> tuple[str, int]:
     """The Markdown source of an item and the line it starts on."""
     body_field = MARKDOWN_FIELDS.get(file.kind)
-    if body_field:
-        return data.get(body_field, ""), file.position((body_field,))[0] + 1
-    return file.body, file.body_line
+    return (data.get(body_field, "") if body_field else file.body), file.body_line
 
 
 def make_site(items, config: SiteConfig, vocabulary: dict, today: dt.date, include_drafts: bool) -> Site:

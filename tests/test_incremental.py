@@ -217,3 +217,17 @@ def test_text_edits_in_serve_are_patched_in_and_equal_a_clean_build(tmp_path):
         assert outcome.rendered == rendered, name
         assert read_tree(root / "output") == read_tree(clean_output), name
         shutil.rmtree(clean_output)
+
+
+@pytest.mark.parametrize("memory", [False, True], ids=["cache-on-disk", "cache-in-memory"])
+def test_an_unchanged_file_that_breaks_is_reported_where_a_clean_build_reports_it(tmp_path, memory):
+    """Checked files forget their positions; a message about one must still point at its line."""
+    root = copy_site(tmp_path / "site")
+    Editor(root, 0)
+    options = BuildOptions(source=root, output=root / "output", today=FIXED_TODAY, use_cache=not memory)
+    cache = BuildCache(key=options.cache_key()) if memory else None
+    build(options, cache=cache)
+    (root / "content/enterprises/soepatelier-overschot.yaml").unlink()  # stories still name it
+    expected = build_or_problems(BuildOptions(source=root, output=tmp_path / "clean", today=FIXED_TODAY, use_cache=False))
+    assert any(line.startswith("content/cases/vlierbes-kerstpakket-soep.md:6:") for line in expected)
+    assert build_or_problems(options, cache) == expected

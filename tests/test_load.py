@@ -60,3 +60,19 @@ def test_a_symlink_inside_content_is_followed(tmp_path):
     problems = Problems()
     loaded = load_content(tmp_path, problems)
     assert sorted(f.slug for f in loaded.files) == ["alias", "echt"] and not problems.items
+
+
+def test_positions_come_back_after_being_forgotten_or_pickled(tmp_path):
+    """Checked files drop their positions (memory); a later message parses them again."""
+    import pickle
+
+    (tmp_path / "content/enterprises").mkdir(parents=True)
+    (tmp_path / "content/enterprises/bakkerij.yaml").write_text(
+        "name: Bakkerij\nmunicipality: breda\ndescription: |\n  Wij bakken brood.\nwebsite: x\n", encoding="utf-8")
+    file = load_content(tmp_path, Problems()).files[0]
+    assert file.body_line == 4 and file.position(("website",)) == (5, 10)
+    file.forget_positions()
+    assert file.positions is None
+    assert file.position(("website",)) == (5, 10) and file.key_position(("municipality",)) == (2, 1)
+    restored = pickle.loads(pickle.dumps(file))
+    assert restored.positions is None and restored.position(("municipality",)) == (2, 15)
