@@ -269,7 +269,12 @@ def parse_yaml(text: str, line_offset: int = 0) -> tuple[Any, dict[KeyPath, Posi
     positions: dict[KeyPath, Position] = {}
     if node is None:
         return None, positions
-    data = _to_python(node, (), positions, set(), line_offset)
+    try:
+        data = _to_python(node, (), positions, set(), line_offset)
+    finally:
+        # construct_object remembers every node it built (with two marks each); without
+        # this, a large site would keep every parsed node alive until the build ends.
+        _constructor.constructed_objects.clear()
     return data, positions
 
 

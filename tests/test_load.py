@@ -76,3 +76,15 @@ def test_positions_come_back_after_being_forgotten_or_pickled(tmp_path):
     assert file.position(("website",)) == (5, 10) and file.key_position(("municipality",)) == (2, 1)
     restored = pickle.loads(pickle.dumps(file))
     assert restored.positions is None and restored.position(("municipality",)) == (2, 15)
+
+
+def test_parsing_keeps_no_yaml_nodes_alive():
+    """The shared constructor must not remember the nodes of every file it ever read."""
+    import gc
+
+    import yaml
+
+    for number in range(50):
+        parse_yaml(f"title: Verhaal {number}\nthemes: [a, b]\nimpact:\n  - {{value: {number}}}\n")
+    gc.collect()
+    assert not [node for node in gc.get_objects() if isinstance(node, yaml.Node)]
