@@ -129,7 +129,7 @@ def test_index_files_are_scripts_with_hashed_shard_names(documents):
     files = build_search_files(documents, TEXT)
     assert "zoeken/index.js" in files
     shards = [path for path in files if path != "zoeken/index.js"]
-    assert shards and all(re.fullmatch(r"zoeken/index/[td]\d+-[0-9a-f]{10}\.js", path) for path in shards)
+    assert shards and all(re.fullmatch(r"zoeken/index/(t|d\d+)-[0-9a-f]{10}\.js", path) for path in shards)
     name, manifest = read_script(files["zoeken/index.js"])
     assert name == "index"
     assert manifest["count"] == 3
@@ -319,53 +319,3 @@ def test_search_js_reads_exactly_the_js_text_keys():
     script = (REPO / "templates" / "static" / "search.js").read_text(encoding="utf-8")
     assert set(re.findall(r"\bstrings\.(\w+)\b(?!\.)", script)) == set(JS_TEXT_KEYS)
     assert set(TEXT["js"]) == set(JS_TEXT_KEYS)  # no sentence in the strings file goes unused
-
-
-def many_documents(count=120):
-    return [doc(f"verhalen/v{n}/", kind=("verhaal", "ondernemer", "tip")[n % 3], title=f"Verhaal nummer {n}",
-                summary=f"Samenvatting {n % 7} over koffie", body=" ".join(f"woord{n % 13}x{m}" for m in range(40)),
-                thema=[(f"t{n % 5}", f"Thema {n % 5}")])
-            for n in range(count)]
-
-
-def count_tokenizations(monkeypatch):
-    calls = []
-    original = search._tokenize_fields
-
-    def counted(texts):
-        calls.append(texts[0])
-        return original(texts)
-
-    monkeypatch.setattr(search, "_tokenize_fields", counted)
-    return calls
-
-
-def test_token_cache_gives_the_same_bytes_and_tokenizes_only_changed_documents(monkeypatch):
-    documents = many_documents()
-    cache: dict = {}
-    assert build_search_files(documents, TEXT, token_cache=cache) == build_search_files(documents, TEXT)
-    assert len(cache) == len(documents)
-
-    changed = list(documents)
-    changed[5] = doc("verhalen/v5/", title="Verhaal nummer 5", body="Nu over fietskoeriers", kind="tip")
-    del changed[9]
-    changed.append(doc("verhalen/nieuw/", title="Een nieuw verhaal"))
-    calls = count_tokenizations(monkeypatch)
-    with_cache = build_search_files(changed, TEXT, token_cache=cache)
-    assert sorted(calls) == ["Een nieuw verhaal", "Verhaal nummer 5"]
-    assert with_cache == build_search_files(changed, TEXT)
-    # Entries of documents that are gone are dropped, so the cache does not grow without end.
-    assert len(cache) == len(changed)
-
-
-def test_token_cache_notices_a_changed_kind_label(monkeypatch):
-    documents = many_documents(30)
-    cache: dict = {}
-    build_search_files(documents, TEXT, token_cache=cache)
-    text = copy.deepcopy(TEXT)
-    text["kinds"]["tip"] = "Leertip"
-    calls = count_tokenizations(monkeypatch)
-    with_cache = build_search_files(documents, text, token_cache=cache)
-    # The label is part of a document's facet text: only the tips are tokenized again.
-    assert len(calls) == 10
-    assert with_cache == build_search_files(documents, text)
