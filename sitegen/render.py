@@ -20,7 +20,7 @@ import jinja2
 import segno
 from segno import consts as qr_consts, encoder as qr_encoder
 import yaml
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .errors import Problems
 from .model import FACETS, Site
@@ -272,6 +272,41 @@ FILTERS: dict[str, Callable] = {
 }
 
 
+# ---------------------------------------------------------------- cards rendered once
+
+# macros.html is imported without the page's context, so its `url()` cannot know the page:
+# it leaves the site path between two Unicode noncharacters (reserved for internal use, never
+# in content), and render_pages turns each into the page's relative link. A card is then the
+# same text on every page, and `once()` renders it only the first time.
+_URL_OPEN, _URL_CLOSE = "\ufdd0", "\ufdd1"
+_URL_MARKED = re.compile("\ufdd0([^\ufdd0\ufdd1]*)\ufdd1")
+
+
+def marked_url(path: str) -> Markup:
+    return Markup(f"{_URL_OPEN}{path}{_URL_CLOSE}")
+
+
+class Once:
+    """once(macro, *args): the macro's output for these arguments, rendered the first time only.
+
+    Valid for one render_pages run, which starts with clear(): a card shows only what its item
+    holds, and the model does not change while pages render. Arguments other than plain values
+    are told apart by identity; the entry keeps them alive, so an id is never reused meanwhile."""
+
+    def __init__(self) -> None:
+        self.cache: dict[tuple, tuple[tuple, Markup]] = {}
+
+    def clear(self) -> None:
+        self.cache.clear()
+
+    def __call__(self, macro: Callable, *args: Any) -> Markup:
+        key = (id(macro), *(a if a is None or type(a) in (str, int, bool) else id(a) for a in args))
+        entry = self.cache.get(key)
+        if entry is None:
+            entry = self.cache[key] = ((macro, args), macro(*args))
+        return entry[1]
+
+
 # ---------------------------------------------------------------- environment
 
 def load_strings(templates: Path, problems: Problems) -> dict[str, Any]:
@@ -298,6 +333,7 @@ def make_environment(templates: Path, site: Site, strings: dict[str, Any],
     (the caller passes it only while no template changed), with this build's globals."""
     if reuse is not None:
         reuse.globals.update(site=site, t=strings, config=site.config, label=site.label, today=site.today)
+        reuse.globals.setdefault("once", Once())
         return reuse
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
@@ -311,7 +347,8 @@ def make_environment(templates: Path, site: Site, strings: dict[str, Any],
     )
     env.filters.update(FILTERS)
     env.globals.update(site=site, t=strings, config=site.config, facet_folders=FACETS,
-                       label=site.label, today=site.today)
+                       label=site.label, today=site.today,
+                       url=marked_url, once=Once())  # pages have their own url(); see marked_url
     return env
 
 
@@ -346,10 +383,15 @@ def render_pages(specs: list[PageSpec], env: jinja2.Environment, templates: Path
     rendered: list[RenderedFile] = []
     reported: set[tuple[str, int]] = set()
     site: Site = env.globals["site"]
+    env.globals["once"].clear()  # cards from an earlier run may show an older model
     for spec in specs:
         try:
             template = env.get_template(spec.template)
-            html = template.render(page_context(spec, site))
+            context = page_context(spec, site)
+            html = template.render(context)
+            if _URL_OPEN in html:
+                url = context["url"]
+                html = _URL_MARKED.sub(lambda match: escape(url(match.group(1))), html)
         except jinja2.TemplateNotFound as error:
             key = (f"templates/{error.name}", 1)
             if key not in reported:
@@ -416,18 +458,50 @@ def _render_worker(chunk: list[PageSpec], env: jinja2.Environment, templates: Pa
     sender.close()
 
 
+def page_linker(page_url: str, file_links: bool = False) -> Callable[[str], str]:
+    """relative_url(page_url, path, file_links) for the many links of one page.
+
+    Most links leave the page's top folder (static files, the menu, other sections): those are
+    the way up plus the path, with no folders to compare; the rest go through relative_url."""
+    folders = page_url.lstrip("/").split("/")[:-1]
+    up = "../" * len(folders)
+    top = folders[0] + "/" if folders else ""
+
+    def link(path: str) -> str:
+        target = path.lstrip("/")
+        if "#" in target or (top and target.startswith(top)):
+            return relative_url(page_url, path, file_links)
+        relative = up + target
+        if target.endswith("/") or not target:
+            relative = relative or "./"
+            if file_links:
+                relative = (relative if relative != "./" else "") + "index.html"
+        return relative
+
+    return link
+
+
+_EXTERNAL = ("http://", "https://", "mailto:", "tel:")
+
+
 def page_context(spec: PageSpec, site: Site) -> dict[str, Any]:
     page_url = spec.url
-    is_404 = spec.path == "404.html"
+    config = site.config
 
-    def url(path: str) -> str:
-        if is_404 or path.startswith(("http://", "https://", "mailto:", "tel:")):
+    if spec.path == "404.html":
+        def url(path: str) -> str:
             # The 404 page is served at any depth, so it links from the site root.
-            return path if "://" in path or ":" in path.split("/")[0] else site.config.base_path + path.lstrip("/")
-        return relative_url(page_url, path, site.config.file_links)
+            return path if "://" in path or ":" in path.split("/")[0] else config.base_path + path.lstrip("/")
+    else:
+        link = page_linker(page_url, config.file_links)
+
+        def url(path: str) -> str:
+            if path.startswith(_EXTERNAL):
+                return path if "://" in path or ":" in path.split("/")[0] else config.base_path + path.lstrip("/")
+            return link(path)
 
     def abs_url(path: str) -> str:
-        return absolute_url(site.config.base_url, path)
+        return absolute_url(config.base_url, path)
 
     return {**spec.context, "url": url, "abs_url": abs_url, "page_url": page_url,
             "canonical": abs_url(page_url), "template_name": spec.template}

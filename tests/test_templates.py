@@ -18,7 +18,8 @@ import segno
 
 from sitegen.build import BuildOptions, build
 from sitegen.errors import BuildFailed
-from sitegen.render import qr_modules, qr_svg
+from sitegen.render import page_linker, qr_modules, qr_svg
+from sitegen.urls import relative_url
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 26)
@@ -216,6 +217,18 @@ def test_story_share_panel_has_qr_code_and_invitation(sample_site):
     assert panel.count("hidden>") == 3  # the three buttons wait for site.js
 
 
+
+@pytest.mark.parametrize("file_links", [False, True])
+def test_page_linker_gives_relative_url(file_links):
+    # page_linker skips the folder comparison for links out of the page's top folder
+    pages = ["index.html", "404.html", "verhalen/index.html", f"verhalen/{STORY}/index.html", "/verhalen/x/index.html",
+             "verhalen/pagina/2/index.html", "verhalenx/index.html", "a/b/c/d.html"]
+    paths = ["", "/", "./", "verhalen", "verhalen/", "verhalen/y/", f"verhalen/{STORY}/", f"verhalen/{STORY}/#h-x", "#top",
+             "static/site.css", "/static/site.js", "../x", "verhalenx/", "a/b/", "a/b/c/", "a/b/c/e.html", "zoeken/index.js"]
+    for page in pages:
+        link = page_linker(page, file_links)
+        for path in paths:
+            assert link(path) == relative_url(page, path, file_links), (page, path)
 
 def _qr_texts() -> list[str]:
     """URLs of every length up to QR version 25 or so, plus texts segno encodes otherwise."""
