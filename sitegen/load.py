@@ -72,7 +72,7 @@ class SourceFile:
 
     def _positions(self) -> dict[KeyPath, Position]:
         if self.positions is None:
-            again = _load_file(Path(self.path), self.rel, self.kind, self.slug, Problems())
+            again = _load_file(Path(self.path), self.rel, self.kind, self.slug, Problems(), with_positions=True)
             self.positions = again.positions or {}
         return self.positions
 
@@ -188,7 +188,8 @@ def decode_text(raw: bytes, rel: str, problems: Problems) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _load_file(path: Path, rel: str, kind: str, slug: str, problems: Problems) -> SourceFile:
+def _load_file(path: Path, rel: str, kind: str, slug: str, problems: Problems,
+               with_positions: bool = False) -> SourceFile:
     raw = path.read_bytes()
     item = SourceFile(kind=kind, rel=rel, slug=slug, path=str(path.absolute()))
     item.digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
@@ -206,8 +207,11 @@ def _load_file(path: Path, rel: str, kind: str, slug: str, problems: Problems) -
             return item
         yaml_text, item.body, item.body_line = split
         line_offset = 1
+    body_field = MARKDOWN_FIELDS.get(kind)
     try:
-        data, positions = parse_yaml(yaml_text, line_offset)
+        # Positions are only for messages: parsed again when one is needed (see SourceFile),
+        # except where the Markdown body is a field, whose line the markdown stage needs.
+        data, positions = parse_yaml(yaml_text, line_offset, record_positions=with_positions or bool(body_field))
     except _YamlError as error:
         problems.error(rel, error.line, error.column, error.message, error.hint)
         return item
@@ -216,7 +220,6 @@ def _load_file(path: Path, rel: str, kind: str, slug: str, problems: Problems) -
         return item
     item.data, item.positions = data, positions
     item.meta_digest = _meta_digest(item, yaml_text)
-    body_field = MARKDOWN_FIELDS.get(kind)
     if body_field:
         item.body_line = item.position((body_field,))[0] + 1
     return item
@@ -253,8 +256,17 @@ _SAFE_TAGS = {
 }
 
 
-def parse_yaml(text: str, line_offset: int = 0) -> tuple[Any, dict[KeyPath, Position]]:
-    """Parse YAML with the safe loader's grammar, recording the position of each node."""
+class _NoPositions(dict):
+    """Stands in for the positions while parsing without them: forgets what it is told."""
+
+    def __setitem__(self, key, value) -> None:
+        pass
+
+
+def parse_yaml(text: str, line_offset: int = 0,
+               record_positions: bool = True) -> tuple[Any, dict[KeyPath, Position] | None]:
+    """Parse YAML with the safe loader's grammar, recording the position of each node
+    (or not: positions come to half the memory of a parsed file; then None)."""
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
@@ -266,16 +278,21 @@ def parse_yaml(text: str, line_offset: int = 0) -> tuple[Any, dict[KeyPath, Posi
         raise _YamlError(line, column, message, hint) from None
     except yaml.YAMLError as error:  # pragma: no cover - composer errors are all marked
         raise _YamlError(1 + line_offset, 1, f"ongeldige YAML: {error}") from None
-    positions: dict[KeyPath, Position] = {}
+    positions: dict[KeyPath, Position] = {} if record_positions else _NoPositions()
     if node is None:
-        return None, positions
+        return None, positions if record_positions else None
     try:
         data = _to_python(node, (), positions, set(), line_offset)
+    except (_YamlError, KeyError):
+        if record_positions:
+            raise
+        # Report it as a parse with positions does (a duplicate key names the first one).
+        return parse_yaml(text, line_offset, record_positions=True)
     finally:
         # construct_object remembers every node it built (with two marks each); without
         # this, a large site would keep every parsed node alive until the build ends.
         _constructor.constructed_objects.clear()
-    return data, positions
+    return data, positions if record_positions else None
 
 
 _constructor = yaml.SafeLoader("")
