@@ -1,0 +1,53 @@
+"""The serve watcher sees edits under content/ and templates/, with and without file events."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from sitegen import serve
+from sitegen.serve import SourceWatcher
+
+
+def wait_for(watcher: SourceWatcher, seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if watcher.changed():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.fixture(params=["events", "scanning"])
+def watcher(request, tmp_path, monkeypatch):
+    for folder in ("content/cases", "templates", "output"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "content/cases/verhaal.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    if request.param == "scanning":
+        monkeypatch.setattr(SourceWatcher, "_start_observer", lambda self: None)
+        monkeypatch.setattr(serve, "SCAN_SECONDS", 0.0)
+    watcher = SourceWatcher(tmp_path)
+    assert (watcher.observer is not None) == (request.param == "events")
+    yield watcher
+    watcher.stop()
+
+
+def test_edits_additions_and_deletions_are_seen(watcher, tmp_path):
+    story = tmp_path / "content/cases/verhaal.md"
+    assert not watcher.changed()
+    story.write_text("---\ntitle: y\n---\n", encoding="utf-8")
+    os.utime(story, (time.time() + 5, time.time() + 5))  # a distinct mtime for the scanner
+    assert wait_for(watcher)
+    (tmp_path / "templates/base.html").write_text("<html></html>", encoding="utf-8")
+    assert wait_for(watcher)
+    story.unlink()
+    assert wait_for(watcher)
+
+
+def test_reading_sources_and_writing_output_are_not_changes(watcher, tmp_path):
+    wait_for(watcher, 0.3)  # let events of the set-up pass
+    (tmp_path / "content/cases/verhaal.md").read_bytes()
+    (tmp_path / "output/index.html").write_text("<html></html>", encoding="utf-8")
+    assert not wait_for(watcher, 0.5)
