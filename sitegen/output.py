@@ -64,10 +64,14 @@ def update_output(files: list[OutputFile], output: Path, previous: set[str]) -> 
     current = set()
     for file in files:
         current.add(file.path)
+        if file.content is None:
+            stats.unchanged += 1
+            continue
         target = output / file.path
+        # resolve(), not just the path's text: the old output may hold a link to elsewhere
         if not target.resolve().is_relative_to(output):
             raise ValueError(f"refusing to write outside the output folder: {file.path}")
-        if file.content is None or _same_bytes(target, file.content):
+        if _same_bytes(target, file.content):
             stats.unchanged += 1
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -107,9 +111,11 @@ class Staging:
 
     def put(self, path: str, content: bytes | None) -> bool:
         """Add a file; True when it was written, False when linked from the old output."""
-        target = self.root / path
-        if not target.resolve().is_relative_to(self.root.resolve()):
+        # The staging folder is new and only ever gets folders and files, never links, so
+        # the path's text decides whether it stays inside.
+        if safe_relative_path(path) != path:
             raise ValueError(f"refusing to write outside the output folder: {path}")
+        target = self.root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         previous = self.output / path
         if content is None or _same_bytes(previous, content):
