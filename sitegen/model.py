@@ -386,12 +386,17 @@ def link_site(site: Site) -> Site:
     for enterprise in site.enterprises:
         for category in enterprise.categories:
             offering[category].append(enterprise)
+    # Matches depend on a purchase's category and area only, and many purchases share both.
+    matching: dict[tuple[str, str | None], list[Enterprise]] = {}
     for procurement in site.procurements:
         procurement.open = not _expected_passed(procurement, site.today)
         procurement.organisation = organisations.get(procurement.organisation_slug)
         if procurement.organisation:
             procurement.organisation.procurements.append(procurement)
-        procurement.matches = [e for e in offering[procurement.category] if matches(procurement, e, site)]
+        where = (procurement.category, procurement.area)
+        if where not in matching:
+            matching[where] = [e for e in offering[procurement.category] if matches(procurement, e, site)]
+        procurement.matches = list(matching[where])
         for enterprise in procurement.matches:
             enterprise.opportunities.append(procurement)
 
