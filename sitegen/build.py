@@ -24,7 +24,7 @@ from .model import Event, Item, Site, all_items, make_site, markdown_body
 from .output import OutputFile, Staging, check_paths, update_output
 from .render import PageSpec, load_strings, make_environment, plan_pages, render_pages, render_pages_parallel
 from .schema import ValidContent, validate_content
-from .search import SearchDocument, build_search_files
+from .search import SearchCache, SearchDocument, build_search_files
 
 # Kinds whose Markdown text shows on their own page only (plus the search index and feeds);
 # the text of tips and pages shows elsewhere too, so an edit there takes a full rebuild.
@@ -311,7 +311,9 @@ def search_output(documents: list[SearchDocument], text, cache: BuildCache, reus
     if reuse_output and cache.search[0] == key:
         return [OutputFile(path, None) for path in cache.search[1]]
     try:
-        files = sorted(build_search_files(documents, text, cache.search_tokens).items())
+        if cache.search_index is None:
+            cache.search_index = SearchCache()
+        files = sorted(build_search_files(documents, text, cache.search_index).items())
     except ValueError as error:
         problems.error("templates/strings.nl.yaml", 1, 1, str(error))
         return []

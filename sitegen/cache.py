@@ -18,7 +18,7 @@ from .model import Item, Site
 CACHE_FOLDER = ".sitegen-cache"
 CACHE_FILE = "state.pickle"
 INDEX_FILE = "index.pickle"  # just enough to tell that nothing changed, read without the rest
-FORMAT = 5
+FORMAT = 6
 # `site.<name>` in a template makes a page depend on all content of the site.
 SITE_WIDE = {"cases", "enterprises", "organisations", "procurements", "events", "taxonomies",
              "impact_by_theme", "impact_by_route", "impact_overall", "open_procurements",
@@ -55,7 +55,7 @@ class BuildCache:
     pages: dict[str, str] = field(default_factory=dict)  # output path -> fingerprint
     outputs: dict[str, int] = field(default_factory=dict)  # output path -> size, as last written
     search: tuple[str, list[str]] = ("", [])  # documents digest -> index paths
-    search_tokens: dict[str, Any] = field(default_factory=dict)  # field texts digest -> tokens
+    search_index: Any = None  # search.SearchCache, made by the first build that needs one
     summary: dict[str, Any] = field(default_factory=dict)  # page count, next change, warnings
     # In memory only (never pickled): the Jinja environment with its compiled templates and
     # which templates read site-wide lists, both valid while the templates' digest holds.
