@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import unique_slug
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .urls import slugify
@@ -60,11 +62,16 @@ def make_parser(raw_html: bool) -> MarkdownIt:
     parser.use(footnote_plugin)
     parser.use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_id, permalink=False)
     parser.validateLink = lambda url: not is_dangerous_url(url)
+    parser.sitegen_plain = True  # set up as render_plain expects
     return parser
 
 
 def render_markdown(parser: MarkdownIt, body: str, file_dir: str, resolve: Resolver) -> RenderedMarkdown:
     """Render `body`; `file_dir` is the file's folder relative to content/ (e.g. 'cases')."""
+    if getattr(parser, "sitegen_plain", False):
+        plain = render_plain(parser, body, file_dir, resolve)
+        if plain is not None:
+            return plain
     tokens = parser.parse(body)
     problems: list[LinkProblem] = []
     text_parts: list[str] = []
@@ -85,22 +92,155 @@ def render_markdown(parser: MarkdownIt, body: str, file_dir: str, resolve: Resol
 
 
 def _rewrite_link(token, line: int, file_dir: str, resolve: Resolver, problems: list[LinkProblem]) -> None:
-    href = str(token.attrGet("href") or "")
+    href, external = _link_target(str(token.attrGet("href") or ""), line, file_dir, resolve, problems)
+    token.attrSet("href", href)
+    if external:
+        token.attrSet("rel", "noopener")
+
+
+def _link_target(href: str, line: int, file_dir: str, resolve: Resolver,
+                 problems: list[LinkProblem]) -> tuple[str, bool]:
+    """The href a link gets (content files become page URLs) and whether it leaves the site."""
     parsed = urllib.parse.urlsplit(href)
     if parsed.scheme or parsed.netloc or href.startswith(("#", "/")):
-        if parsed.scheme in ("http", "https") and parsed.netloc:
-            token.attrSet("rel", "noopener")
-        return
+        return href, parsed.scheme in ("http", "https") and bool(parsed.netloc)
     path = urllib.parse.unquote(parsed.path)
     if not path.endswith(CONTENT_SUFFIXES):
-        return
+        return href, False
     target = posixpath.normpath(posixpath.join(file_dir, path))
     url = resolve(target)
     if url is None:
         problems.append(LinkProblem(line, f"link naar '{path}': dat bestand bestaat niet in content/",
                                     "controleer de bestandsnaam"))
-        return
-    token.attrSet("href", url + (f"#{parsed.fragment}" if parsed.fragment else ""))
+        return href, False
+    return url + (f"#{parsed.fragment}" if parsed.fragment else ""), False
+
+
+# ---------------------------------------------------------------- plain bodies
+#
+# markdown-it-py takes ~0.5 ms for a story of 500 words, mostly in trying every block and
+# inline rule on every line. Most bodies use only headings, paragraphs, one-line list items
+# and [text](link): render_plain renders exactly those, with the HTML, text, heading ids and
+# problems markdown-it gives (tests/test_markdown.py compares the two on generated bodies),
+# and hands anything else back (None) to markdown-it: a character with a Markdown meaning
+# outside a plain link, indentation, a line that could start another kind of block, a list
+# that a paragraph line or a later list of the same kind would continue.
+
+_PLAIN_HEADING = re.compile(r"(#{1,6}) ([^ #](?:.*[^ #])?)")
+_PLAIN_ITEM = re.compile(r"(?:(-)|([0-9]{1,9})\.) (.*)")
+# Characters markdown-it gives a meaning (emphasis, code, escapes, entities, HTML, links,
+# footnotes, tables) or that it changes (tabs, carriage returns, NUL); plain text has none.
+_PLAIN_TEXT = re.compile(r"[^\\`*_<>&\[\]|^~\t\r\x00]*")
+_PLAIN_LINK = re.compile(r"\[([^\[\]]+)\]\(([A-Za-z0-9\-._~:/?#=+,;@%]+)\)")
+_PLAIN_DESTINATION = re.compile(r"[a-z0-9\-._/#]*")  # markdown-it's normalizeLink keeps these as they are
+_PLAIN_STARTERS = tuple("#-+*=>~|_`<")  # other kinds of block, or of list
+_PLAIN_NUMBERED = re.compile(r"[0-9]+[.)]")
+
+
+def _plain_inline(parser: MarkdownIt, text: str, line: int, file_dir: str, resolve: Resolver,
+                  problems: list[LinkProblem], words: list[str]) -> str | None:
+    """One inline text as HTML (plain text and [label](destination) links), or None."""
+    if text != text.strip():  # markdown-it strips (Unicode) spaces around a block's text
+        return None
+    html_parts, position = [], 0
+    for link in _PLAIN_LINK.finditer(text):
+        before, label, destination = text[position:link.start()], link.group(1), link.group(2)
+        if (before.endswith("!") or not _PLAIN_TEXT.fullmatch(before) or not _PLAIN_TEXT.fullmatch(label)
+                or label != label.strip(" ")):
+            return None
+        href = destination if _PLAIN_DESTINATION.fullmatch(destination) else parser.normalizeLink(destination)
+        if not parser.validateLink(href):
+            return None
+        href, external = _link_target(href, line, file_dir, resolve, problems)
+        words += (before, label)
+        html_parts += (before.replace('"', "&quot;"), '<a href="', escapeHtml(href),
+                       '" rel="noopener">' if external else '">', label.replace('"', "&quot;"), "</a>")
+        position = link.end()
+    rest = text[position:]
+    if not _PLAIN_TEXT.fullmatch(rest):
+        return None
+    words.append(rest)
+    html_parts.append(rest.replace('"', "&quot;"))
+    return "".join(html_parts)
+
+
+def render_plain(parser: MarkdownIt, body: str, file_dir: str, resolve: Resolver) -> RenderedMarkdown | None:
+    """What render_markdown gives for a body of plain blocks (see above), or None for any other."""
+    blocks: list[tuple] = []  # ("h", line, level, text) | ("p", line, [lines]) | ("ul"/"ol", line, start, [(line, text)])
+    paragraph: list[str] | None = None
+    items: list | None = None
+    ended_list = None  # kind of a list that only blank lines followed so far
+    for number, line in enumerate(body.split("\n"), start=1):
+        if not line.strip(" "):
+            if items is not None:
+                ended_list = items[0]
+            paragraph = items = None
+            continue
+        if line != line.strip():  # markdown-it strips (Unicode) spaces; indentation means more
+            return None
+        heading = _PLAIN_HEADING.fullmatch(line)
+        if heading:
+            blocks.append(("h", number, len(heading.group(1)), heading.group(2)))
+            paragraph = items = ended_list = None
+            continue
+        item = _PLAIN_ITEM.fullmatch(line)
+        if item:
+            kind, text = ("ul" if item.group(1) else "ol"), item.group(3)
+            if paragraph is not None or not text or text.startswith(_PLAIN_STARTERS) or _PLAIN_NUMBERED.match(text):
+                return None
+            if items is None:
+                if kind == ended_list:
+                    return None  # markdown-it would continue that list, as a loose one
+                items = [kind, number, 1 if kind == "ul" else int(item.group(2)), []]
+                blocks.append(items)
+            elif items[0] != kind:
+                return None
+            items[3].append((number, text))
+            continue
+        if items is not None or line.startswith(_PLAIN_STARTERS) or _PLAIN_NUMBERED.match(line):
+            return None
+        if paragraph is None:
+            paragraph = []
+            blocks.append(("p", number, paragraph))
+            ended_list = None
+        paragraph.append(line)
+    problems: list[LinkProblem] = []
+    words: list[str] = []
+    html_parts: list[str] = []
+    slugs: set[str] = set()
+    for block in blocks:
+        kind, line = block[0], block[1]
+        if kind == "h":
+            level, start = block[2], len(words)
+            inner = _plain_inline(parser, block[3], line, file_dir, resolve, problems, words)
+            if inner is None:
+                return None
+            if 2 <= level <= 4:  # anchors_plugin(min_level=2, max_level=4)
+                slug = unique_slug(heading_id("".join(words[start:])), slugs)
+                html_parts.append(f'<h{level} id="{escapeHtml(slug)}">{inner}</h{level}>\n')
+            else:
+                html_parts.append(f"<h{level}>{inner}</h{level}>\n")
+        elif kind == "p":
+            lines = []
+            for text in block[2]:
+                inner = _plain_inline(parser, text, line, file_dir, resolve, problems, words)
+                if inner is None:
+                    return None
+                lines.append(inner)
+                words.append(" ")
+            html_parts += ("<p>", "\n".join(lines), "</p>\n")
+        else:
+            start = block[2]
+            html_parts.append("<ul>\n" if kind == "ul" else "<ol>\n" if start == 1 else f'<ol start="{start}">\n')
+            for item_line, text in block[3]:
+                inner = _plain_inline(parser, text, item_line, file_dir, resolve, problems, words)
+                if inner is None:
+                    return None
+                html_parts.append(f"<li>{inner}</li>\n")
+                words.append(" ")
+            html_parts.append(f"</{kind}>\n")
+        words.append(" ")
+    return RenderedMarkdown("".join(html_parts), re.sub(r"\s+", " ", "".join(words)).strip(), problems)
 
 
 def render_bodies(items, parser: MarkdownIt, file_links: bool, problems, reuse: dict | None = None,
