@@ -24,7 +24,7 @@ from .model import Event, Item, Site, all_items, make_site, markdown_body
 from .output import OutputFile, Staging, check_paths, update_output
 from .render import PageSpec, load_strings, make_environment, plan_pages, render_pages, render_pages_parallel
 from .schema import ValidContent, validate_content
-from .search import SearchCache, SearchDocument, build_search_files
+from .search import INDEX_DIR, SearchCache, SearchDocument, build_search_files
 
 # Kinds whose Markdown text shows on their own page only (plus the search index and feeds);
 # the text of tips and pages shows elsewhere too, so an edit there takes a full rebuild.
@@ -182,12 +182,13 @@ def patch_text_edits(last: LastBuild, loaded: LoadedContent, valid: ValidContent
         positions = {id(item): number for number, item in enumerate(searchable_items(site))}
         for item in items:
             last.documents[positions[id(item)]] = search_document(site, item, tip_titles)
-        files_out += search_output(last.documents, last.search_text, cache, False, problems, surely_changed=True)
+        files_out += search_output(last.documents, last.search_text, cache, True, problems, surely_changed=True)
         problems.raise_if_errors()
     stats = update_output(files_out, options.output_dir, old_index if items else set())
     cache.pages.update(fingerprints)
     for file in files_out:
-        cache.outputs[file.path] = len(file.content)
+        if file.content is not None:
+            cache.outputs[file.path] = len(file.content)
     for path in old_index - set(cache.search[1]):
         cache.outputs.pop(path, None)
     summary = cache.summary
@@ -308,7 +309,7 @@ def search_output(documents: list[SearchDocument], text, cache: BuildCache, reus
                   problems: Problems, surely_changed: bool = False) -> list[OutputFile]:
     """The search index, rebuilt only when a searchable text or a search string changed."""
     key = "" if surely_changed else digest(documents, text)  # "": the next full build redoes it
-    if reuse_output and cache.search[0] == key:
+    if reuse_output and not surely_changed and cache.search[0] == key:
         return [OutputFile(path, None) for path in cache.search[1]]
     try:
         if cache.search_index is None:
@@ -317,8 +318,11 @@ def search_output(documents: list[SearchDocument], text, cache: BuildCache, reus
     except ValueError as error:
         problems.error("templates/strings.nl.yaml", 1, 1, str(error))
         return []
+    # Index shards are named by their content: one the output has already is the same file.
+    shards = INDEX_DIR + "index/"
+    already = set(cache.search[1]) if reuse_output else set()
     cache.search = (key, [path for path, _ in files])
-    return [OutputFile(path, content) for path, content in files]
+    return [OutputFile(path, None if path in already and path.startswith(shards) else content) for path, content in files]
 
 
 def copy_assets(source: Path, media: set[str]) -> list[OutputFile]:

@@ -106,6 +106,7 @@ class Rebuilder:
         self.builds = 0
 
     def rebuild(self) -> bool:
+        started = time.perf_counter()
         try:
             if self.cache is None:
                 self.cache = BuildCache(key=self.options.cache_key())
@@ -119,7 +120,9 @@ class Rebuilder:
         self.problems = []
         if result.warnings:
             print(format_report(result.warnings), file=sys.stderr, flush=True)
-        print(f"Gebouwd: {result.rendered} pagina's opnieuw gemaakt, {result.written} bestanden gewijzigd.", flush=True)
+        took = (time.perf_counter() - started) * 1000
+        print(f"Gebouwd in {took:.0f} ms: {result.rendered} pagina's opnieuw gemaakt, {result.written} bestanden gewijzigd.",
+              flush=True)
         return True
 
     def save(self) -> None:
