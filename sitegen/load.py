@@ -98,18 +98,23 @@ class _YamlError(Exception):
 
 
 def load_content(source: Path, problems: Problems, reuse: dict[str, tuple] | None = None,
-                 trusted_before: int = 0) -> LoadedContent:
+                 trusted_before: int = 0, stats: dict[str, tuple[int, int]] | None = None) -> LoadedContent:
     """Discover and parse every content file under `source/content`.
 
     `reuse` holds the entries of a previous load; a file whose size and modification time
-    are unchanged (and older than `trusted_before`, in ns) is not read again."""
+    are unchanged (and older than `trusted_before`, in ns) is not read again. `stats` may
+    hold those of every file already (cache.source_stats), which saves asking again."""
     content_root = source / "content"
     files: list[SourceFile] = []
     media: set[str] = set()
     entries: dict[str, tuple] = {}
+    stats = {} if stats is None else stats
 
-    def load_one(path: str, info: os.stat_result, rel: str, kind: str, slug: str) -> SourceFile:
-        stat = (info.st_mtime_ns, info.st_size)
+    def load_one(path: str, linked: bool, rel: str, kind: str, slug: str) -> SourceFile:
+        stat = None if linked else stats.get(path)
+        if stat is None:
+            info = os.stat(path)
+            stat = (info.st_mtime_ns, info.st_size)
         entry = (reuse or {}).get(rel)
         if entry is None or entry[0] != stat or stat[0] >= trusted_before:
             found = Problems(strict=problems.strict)
@@ -121,14 +126,14 @@ def load_content(source: Path, problems: Problems, reuse: dict[str, tuple] | Non
     if not content_root.is_dir():
         problems.error("content", 1, 1, "map 'content/' niet gevonden", "geef de bronmap op met --source")
         return LoadedContent(files, media, entries)
-    for path, info, rel_content in _walk(content_root, problems):
+    for path, linked, rel_content in _walk(content_root, problems):
         rel = "content/" + rel_content
         parts = rel_content.split("/")
         name = parts[-1]
         if parts[0] == MEDIA_FOLDER:
             media.add(rel_content)
         elif len(parts) == 1 and name in SINGLE_FILES:
-            files.append(load_one(path, info, rel, SINGLE_FILES[name], name[:-5]))
+            files.append(load_one(path, linked, rel, SINGLE_FILES[name], name[:-5]))
         elif len(parts) == 2 and parts[0] in CONTENT_FOLDERS:
             kind, extension = CONTENT_FOLDERS[parts[0]]
             if name.startswith("."):
@@ -137,16 +142,16 @@ def load_content(source: Path, problems: Problems, reuse: dict[str, tuple] | Non
             if not dot or not stem or "." + suffix != extension:
                 problems.warning(rel, 1, 1, f"bestand wordt overgeslagen: verwacht een '{extension}'-bestand")
                 continue
-            files.append(load_one(path, info, rel, kind, stem))
+            files.append(load_one(path, linked, rel, kind, stem))
         elif not name.startswith("."):
             problems.warning(rel, 1, 1, "bestand hoort niet bij een bekend inhoudstype en wordt overgeslagen")
     return LoadedContent(files, media, entries)
 
 
 def _walk(content_root: Path, problems: Problems):
-    """Yield (path, stat, path relative to content/) of regular files, folder by folder in
-    sorted order; refuse links that leave content/. Strings, not Paths: this runs on every
-    rebuild, over every file."""
+    """Yield (path, whether it is a link, path relative to content/) of regular files, folder
+    by folder in sorted order; refuse links that leave content/. Strings, not Paths: this
+    runs on every rebuild, over every file."""
     root = str(content_root)
     root_resolved = content_root.resolve()
 
@@ -163,11 +168,11 @@ def _walk(content_root: Path, problems: Problems):
                 if not target.is_relative_to(root_resolved) or not target.is_file():
                     problems.error(f"content/{rel}", 1, 1, "symbolische link wijst buiten de map content/ en wordt geweigerd")
                     continue
-                yield entry.path, os.stat(entry.path), rel
+                yield entry.path, True, rel
             elif entry.is_dir():
                 subfolders.append(entry.path)
             else:
-                yield entry.path, entry.stat(), rel
+                yield entry.path, False, rel
         for subfolder in subfolders:
             yield from visit(subfolder)
 

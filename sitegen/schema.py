@@ -6,6 +6,7 @@ One definition per content type serves both the checks (with positions and Dutch
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -666,8 +667,10 @@ def validate_content(files: list[SourceFile], media: set[str], problems: Problem
         return None
     vocabulary = check_vocabulary(by_kind["vocabulary"][0], problems)
     known = {kind: {file.slug for file in by_kind.get(kind, [])} for kind in ("organisation", "enterprise", "case")}
-    context_key = repr((by_kind["vocabulary"][0].digest, sorted((k, sorted(v)) for k, v in known.items()),
-                        sorted(media), problems.strict))
+    # A short digest: every file's cache key holds it, and comparing the long text itself
+    # for each of thousands of files would cost more than the checks it saves.
+    context_key = hashlib.blake2b(repr((by_kind["vocabulary"][0].digest, sorted((k, sorted(v)) for k, v in known.items()),
+                                        sorted(media), problems.strict)).encode("utf-8"), digest_size=16).hexdigest()
     reuse = {} if reuse is None else reuse
     items: list[ValidItem] = []
     site_data = None
