@@ -216,6 +216,15 @@ def test_records_are_reused_for_moved_documents_and_other_texts(monkeypatch):
     assert with_cache == build_search_files(changed, text)
 
 
+def test_facet_values_given_as_lists_are_compared_too():
+    documents = [doc(f"verhalen/v{n}/", title=f"Verhaal {n}", body="koffie en thee", gemeente=[["breda", "Breda"]])
+                 for n in range(40)]
+    cache = SearchCache()
+    build_search_files(documents, TEXT, cache)
+    documents[7] = doc("verhalen/v7/", title="Verhaal 7", body="koffie en thee", gemeente=[["oss", "Oss"]])
+    assert build_search_files(documents, TEXT, cache) == build_search_files(documents, TEXT)
+
+
 def test_other_caches_count_as_none():
     documents = [doc("verhalen/a/", title="Koffie"), doc("verhalen/b/", title="Thee")]
     assert build_search_files(documents, TEXT, {}) == build_search_files(documents, TEXT)
