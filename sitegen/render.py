@@ -333,7 +333,10 @@ def make_environment(templates: Path, site: Site, strings: dict[str, Any],
     (the caller passes it only while no template changed), with this build's globals."""
     if reuse is not None:
         reuse.globals.update(site=site, t=strings, config=site.config, label=site.label, today=site.today)
-        reuse.globals.setdefault("once", Once())
+        # A template imported without context (macros.html) keeps the module Jinja made at its
+        # first import, with the globals of that time: it must be made again with these.
+        for template in reuse.cache.values() if reuse.cache is not None else ():
+            template._module = None
         return reuse
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),

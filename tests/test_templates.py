@@ -218,6 +218,33 @@ def test_story_share_panel_has_qr_code_and_invitation(sample_site):
 
 
 
+def test_cards_follow_the_model_when_serve_reuses_the_environment(tmp_path):
+    # Cards are rendered once per build from macros.html, imported without the page context;
+    # a rebuild in memory (as serve runs) reuses the environment and must not show old cards.
+    import os
+    import time
+    from sitegen.cache import BuildCache
+
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    an_hour_ago = time.time() - 3600  # older than the window in which the cache reads files again
+    for path in tmp_path.rglob("*"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    options = BuildOptions(source=tmp_path, output=tmp_path / "output", today=TODAY, use_cache=False)
+    cache = BuildCache(key=options.cache_key())
+    build(options, cache=cache)
+    vocabulary = tmp_path / "content" / "vocabulary.yaml"
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace("label: Catering", "label: Catering en lunch", 1),
+                          encoding="utf-8")
+    os.utime(vocabulary, (an_hour_ago + 1, an_hour_ago + 1))
+    build(options, cache=cache)
+    clean = tmp_path / "clean"
+    build(BuildOptions(source=tmp_path, output=clean, today=TODAY, use_cache=False))
+    pages = sorted(path.relative_to(clean) for path in clean.rglob("*.html"))
+    assert any("Catering en lunch" in (clean / page).read_text(encoding="utf-8") for page in pages)
+    for page in pages:
+        assert (tmp_path / "output" / page).read_bytes() == (clean / page).read_bytes(), page
+
 @pytest.mark.parametrize("file_links", [False, True])
 def test_page_linker_gives_relative_url(file_links):
     # page_linker skips the folder comparison for links out of the page's top folder
