@@ -276,8 +276,9 @@ FILTERS: dict[str, Callable] = {
 
 # macros.html is imported without the page's context, so its `url()` cannot know the page:
 # it leaves the site path between two Unicode noncharacters (reserved for internal use, never
-# in content), and render_pages turns each into the page's relative link. A card is then the
-# same text on every page, and `once()` renders it only the first time.
+# in content). A card is then the same text on every page: `card(macro)` in macros.html makes
+# the function pages call, which renders each card once and puts the page's relative links
+# in; render_pages resolves whatever other placeholders reach a page.
 _URL_OPEN, _URL_CLOSE = "\ufdd0", "\ufdd1"
 _URL_MARKED = re.compile("\ufdd0([^\ufdd0\ufdd1]*)\ufdd1")
 
@@ -286,12 +287,17 @@ def marked_url(path: str) -> Markup:
     return Markup(f"{_URL_OPEN}{path}{_URL_CLOSE}")
 
 
-class Once:
-    """once(macro, *args): the macro's output for these arguments, rendered the first time only.
+def resolve_marked(text: str, url: Callable[[str], str]) -> str:
+    """`text` with each placeholder of marked_url replaced by the page's link, escaped as {{ url() }} is."""
+    return _URL_MARKED.sub(lambda match: escape(url(match.group(1))), text)
 
-    Valid for one render_pages run, which starts with clear(): a card shows only what its item
-    holds, and the model does not change while pages render. Arguments other than plain values
-    are told apart by identity; the entry keeps them alive, so an id is never reused meanwhile."""
+
+class Cards:
+    """card(macro) in macros.html: a function that renders macro(*args) once per render_pages run.
+
+    The run starts with clear(): a card shows only what its item holds, and the model does not
+    change while pages render. Arguments other than plain values are told apart by identity;
+    the entry keeps them alive, so an id is not reused meanwhile."""
 
     def __init__(self) -> None:
         self.cache: dict[tuple, tuple[tuple, Markup]] = {}
@@ -299,12 +305,21 @@ class Once:
     def clear(self) -> None:
         self.cache.clear()
 
-    def __call__(self, macro: Callable, *args: Any) -> Markup:
-        key = (id(macro), *(a if a is None or type(a) in (str, int, bool) else id(a) for a in args))
-        entry = self.cache.get(key)
-        if entry is None:
-            entry = self.cache[key] = ((macro, args), macro(*args))
-        return entry[1]
+    def __call__(self, macro: Callable) -> Callable:
+        cache = self.cache
+
+        @jinja2.pass_context
+        def render_card(context: jinja2.runtime.Context, *args: Any) -> Markup:
+            key = (id(macro), *(a if a is None or type(a) in (str, int, bool) else id(a) for a in args))
+            entry = cache.get(key)
+            if entry is None:
+                entry = cache[key] = ((macro, args), macro(*args))
+            url = context.resolve_or_missing("url")
+            if url is marked_url or url is jinja2.utils.missing:  # called from macros.html itself
+                return entry[1]
+            return Markup(resolve_marked(entry[1], url))
+
+        return render_card
 
 
 # ---------------------------------------------------------------- environment
@@ -345,13 +360,16 @@ def make_environment(templates: Path, site: Site, strings: dict[str, Any],
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # A changed template gives a new environment (build.py compares the templates' digest),
+        # so Jinja need not check each template's file on every page.
+        auto_reload=False,
         # compiled templates on disk between runs; Jinja checks each against its source
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode)) if bytecode else None,
     )
     env.filters.update(FILTERS)
     env.globals.update(site=site, t=strings, config=site.config, facet_folders=FACETS,
                        label=site.label, today=site.today,
-                       url=marked_url, once=Once())  # pages have their own url(); see marked_url
+                       url=marked_url, card=Cards())  # pages have their own url(); see marked_url
     return env
 
 
@@ -386,15 +404,14 @@ def render_pages(specs: list[PageSpec], env: jinja2.Environment, templates: Path
     rendered: list[RenderedFile] = []
     reported: set[tuple[str, int]] = set()
     site: Site = env.globals["site"]
-    env.globals["once"].clear()  # cards from an earlier run may show an older model
+    env.globals["card"].clear()  # cards from an earlier run may show an older model
     for spec in specs:
         try:
             template = env.get_template(spec.template)
             context = page_context(spec, site)
             html = template.render(context)
             if _URL_OPEN in html:
-                url = context["url"]
-                html = _URL_MARKED.sub(lambda match: escape(url(match.group(1))), html)
+                html = resolve_marked(html, context["url"])
         except jinja2.TemplateNotFound as error:
             key = (f"templates/{error.name}", 1)
             if key not in reported:
@@ -485,6 +502,22 @@ def page_linker(page_url: str, file_links: bool = False) -> Callable[[str], str]
 
 
 _EXTERNAL = ("http://", "https://", "mailto:", "tel:")
+# Folders and a file name, none of them "." or "..": urljoin would only append these to the base.
+_PLAIN_PATH = re.compile(r"(?:[A-Za-z0-9_~-][A-Za-z0-9_.~-]*/)*(?:[A-Za-z0-9_~-][A-Za-z0-9_.~-]*)?")
+_PLAIN_BASE = re.compile(r"https?://[^/?#]+/(?:[A-Za-z0-9_~-][A-Za-z0-9_.~-]*/)*")
+
+
+def absolute_linker(base_url: str) -> Callable[[str], str]:
+    """absolute_url(base_url, path), without urljoin for the plain paths of pages and files."""
+    plain = _PLAIN_BASE.fullmatch(base_url) is not None
+
+    def link(path: str) -> str:
+        target = path.lstrip("/")
+        if plain and _PLAIN_PATH.fullmatch(target):
+            return base_url + target
+        return absolute_url(base_url, path)
+
+    return link
 
 
 def page_context(spec: PageSpec, site: Site) -> dict[str, Any]:
@@ -503,9 +536,7 @@ def page_context(spec: PageSpec, site: Site) -> dict[str, Any]:
                 return path if "://" in path or ":" in path.split("/")[0] else config.base_path + path.lstrip("/")
             return link(path)
 
-    def abs_url(path: str) -> str:
-        return absolute_url(config.base_url, path)
-
+    abs_url = absolute_linker(config.base_url)
     return {**spec.context, "url": url, "abs_url": abs_url, "page_url": page_url,
             "canonical": abs_url(page_url), "template_name": spec.template}
 

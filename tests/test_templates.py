@@ -18,8 +18,8 @@ import segno
 
 from sitegen.build import BuildOptions, build
 from sitegen.errors import BuildFailed
-from sitegen.render import page_linker, qr_modules, qr_svg
-from sitegen.urls import relative_url
+from sitegen.render import absolute_linker, page_linker, qr_modules, qr_svg
+from sitegen.urls import absolute_url, relative_url
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 26)
@@ -256,6 +256,17 @@ def test_page_linker_gives_relative_url(file_links):
         link = page_linker(page, file_links)
         for path in paths:
             assert link(path) == relative_url(page, path, file_links), (page, path)
+
+
+def test_absolute_linker_gives_absolute_url():
+    bases = ["https://sociaal-inkopen.example.nl/", "https://intranet.example.nl/sociaal-inkopen/", "http://x.nl:8080/a/b/",
+             "https://x.nl/a/../", "https://x.nl/a/./b/", "https://x.nl/?q=1/", "https://x.nl/#top/", "https://x.nl/a%20b/"]
+    paths = ["", "/", "verhalen/x/", "/static/delen.png", "media/logo.svg", "zoeken/", "./x", "../x", "a/../b", "a/./b",
+             ".well-known/x", "?q=1", "#top", "a b", "https://elders.nl/x", "mailto:a@b.nl", "//host/x", "a//b", "café/"]
+    for base in bases:
+        link = absolute_linker(base)
+        for path in paths:
+            assert link(path) == absolute_url(base, path), (base, path)
 
 def _qr_texts() -> list[str]:
     """URLs of every length up to QR version 25 or so, plus texts segno encodes otherwise."""
