@@ -76,6 +76,9 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
 def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -> BuildResult:
     started = time.time_ns()
     problems = Problems(strict=options.strict)
+    # A caller that keeps its cache (serve) gets the model kept too, for patch_text_edits;
+    # a one-off build lets it go as soon as it can, which keeps its memory down.
+    keep_last = cache is not None and write
     if cache is None and write and options.use_cache:
         summary = unchanged_summary(options.source, options.output_dir, options.cache_key())
         if summary is not None:
@@ -117,6 +120,8 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
     others = [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
     documents = search_documents(site)
     others += search_output(documents, strings.get("search"), cache, reuse_output, problems)
+    if not keep_last:
+        documents = []
     others += copy_assets(options.source, loaded.media)
     check_paths([OutputFile(spec.path, None, spec.sources) for spec in specs] + others, problems)
     problems.raise_if_errors()
@@ -134,6 +139,7 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
             stats = update_output(result.files, options.output_dir, set(cache.outputs))
             result.written, result.unchanged, result.removed = stats.written, stats.unchanged, stats.removed
         remember(cache, options, started, sources, loaded.entries, fingerprints, result)
+    if keep_last:
         cache.last = LastBuild(site, specs, spec_keys, keys, {f.rel: (f.digest, f.meta_digest) for f in loaded.files},
                                set(loaded.media), templates_key, parser, documents, strings.get("search"))
     return result
