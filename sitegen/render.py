@@ -272,13 +272,14 @@ FILTERS: dict[str, Callable] = {
 }
 
 
-# ---------------------------------------------------------------- cards rendered once
+# ---------------------------------------------------------------- parts rendered once
 
-# macros.html is imported without the page's context, so its `url()` cannot know the page:
-# it leaves the site path between two Unicode noncharacters (reserved for internal use, never
-# in content). A card is then the same text on every page: `card(macro)` in macros.html makes
-# the function pages call, which renders each card once and puts the page's relative links
-# in; render_pages resolves whatever other placeholders reach a page.
+# macros.html and partials/chrome.html are imported without the page's context, so their
+# `url()` cannot know the page: it leaves the site path between two Unicode noncharacters
+# (reserved for internal use, never in content). A card, the header or the footer is then the
+# same text on every page: `once(macro)` makes the function pages call, which renders each
+# once per build and puts the page's relative links in; render_pages resolves whatever other
+# placeholders reach a page.
 _URL_OPEN, _URL_CLOSE = "\ufdd0", "\ufdd1"
 _URL_MARKED = re.compile("\ufdd0([^\ufdd0\ufdd1]*)\ufdd1")
 
@@ -292,34 +293,52 @@ def resolve_marked(text: str, url: Callable[[str], str]) -> str:
     return _URL_MARKED.sub(lambda match: escape(url(match.group(1))), text)
 
 
-class Cards:
-    """card(macro) in macros.html: a function that renders macro(*args) once per render_pages run.
+def _link_depth(text: str) -> int:
+    """The most folders any placeholder's path has: links from a page to paths of at most k
+    folders depend only on the page's depth and its first k folders (see relative_url)."""
+    return max((path.partition("#")[0].lstrip("/").count("/") for path in _URL_MARKED.findall(text)), default=0)
 
-    The run starts with clear(): a card shows only what its item holds, and the model does not
-    change while pages render. Arguments other than plain values are told apart by identity;
-    the entry keeps them alive, so an id is not reused meanwhile."""
+
+class Once:
+    """once(macro): a function that renders macro(*args) once per render_pages run.
+
+    The run starts with clear(): what such a part shows depends only on its arguments and the
+    globals, and the model does not change while pages render. Arguments other than plain
+    values are told apart by identity; the entry keeps them alive, so an id is not reused
+    meanwhile. A part whose links go at most one folder deep (the header and footer) is also
+    kept with the links of each kind of page: one depth, one top folder."""
 
     def __init__(self) -> None:
-        self.cache: dict[tuple, tuple[tuple, Markup]] = {}
+        self.cache: dict[tuple, tuple[tuple, Markup, int]] = {}
+        self.linked: dict[tuple, Markup] = {}
 
     def clear(self) -> None:
         self.cache.clear()
+        self.linked.clear()
 
     def __call__(self, macro: Callable) -> Callable:
-        cache = self.cache
+        cache, linked = self.cache, self.linked
 
         @jinja2.pass_context
-        def render_card(context: jinja2.runtime.Context, *args: Any) -> Markup:
+        def render_once(context: jinja2.runtime.Context, *args: Any) -> Markup:
             key = (id(macro), *(a if a is None or type(a) in (str, int, bool) else id(a) for a in args))
             entry = cache.get(key)
             if entry is None:
-                entry = cache[key] = ((macro, args), macro(*args))
+                text = macro(*args)
+                entry = cache[key] = ((macro, args), text, _link_depth(text))
             url = context.resolve_or_missing("url")
-            if url is marked_url or url is jinja2.utils.missing:  # called from macros.html itself
+            if url is marked_url or url is jinja2.utils.missing:  # called from such a template itself
                 return entry[1]
-            return Markup(resolve_marked(entry[1], url))
+            folders = getattr(url, "folders", None)  # None on the 404 page, which links from the root
+            if folders is None or entry[2] > 1:
+                return Markup(resolve_marked(entry[1], url))
+            kind = (key, len(folders), folders[:entry[2]])
+            text = linked.get(kind)
+            if text is None:
+                text = linked[kind] = Markup(resolve_marked(entry[1], url))
+            return text
 
-        return render_card
+        return render_once
 
 
 # ---------------------------------------------------------------- environment
@@ -369,7 +388,7 @@ def make_environment(templates: Path, site: Site, strings: dict[str, Any],
     env.filters.update(FILTERS)
     env.globals.update(site=site, t=strings, config=site.config, facet_folders=FACETS,
                        label=site.label, today=site.today,
-                       url=marked_url, card=Cards())  # pages have their own url(); see marked_url
+                       url=marked_url, once=Once())  # pages have their own url(); see marked_url
     return env
 
 
@@ -404,7 +423,7 @@ def render_pages(specs: list[PageSpec], env: jinja2.Environment, templates: Path
     rendered: list[RenderedFile] = []
     reported: set[tuple[str, int]] = set()
     site: Site = env.globals["site"]
-    env.globals["card"].clear()  # cards from an earlier run may show an older model
+    env.globals["once"].clear()  # cards from an earlier run may show an older model
     for spec in specs:
         try:
             template = env.get_template(spec.template)
@@ -535,6 +554,8 @@ def page_context(spec: PageSpec, site: Site) -> dict[str, Any]:
             if path.startswith(_EXTERNAL):
                 return path if "://" in path or ":" in path.split("/")[0] else config.base_path + path.lstrip("/")
             return link(path)
+
+        url.folders = tuple(page_url.lstrip("/").split("/")[:-1])  # what its links depend on (Once)
 
     abs_url = absolute_linker(config.base_url)
     return {**spec.context, "url": url, "abs_url": abs_url, "page_url": page_url,
