@@ -361,12 +361,21 @@ def load_strings(templates: Path, problems: Problems) -> dict[str, Any]:
     return strings
 
 
+class Strings(dict):
+    """The UI strings as templates see them: `t.share` finds the key as an attribute, without
+    the AttributeError Jinja's getattr first meets on a plain dict (some 50 lookups a page)."""
+
+    def __init__(self, strings: dict) -> None:
+        super().__init__((key, Strings(value) if isinstance(value, dict) else value) for key, value in strings.items())
+        self.__dict__ = self
+
+
 def make_environment(templates: Path, site: Site, strings: dict[str, Any],
                      reuse: jinja2.Environment | None = None, bytecode: Path | None = None) -> jinja2.Environment:
     """The Jinja environment for one build; `reuse` keeps an earlier one's compiled templates
     (the caller passes it only while no template changed), with this build's globals."""
     if reuse is not None:
-        reuse.globals.update(site=site, t=strings, config=site.config, label=site.label, today=site.today)
+        reuse.globals.update(site=site, t=Strings(strings), config=site.config, label=site.label, today=site.today)
         # A template imported without context (macros.html) keeps the module Jinja made at its
         # first import, with the globals of that time: it must be made again with these.
         for template in reuse.cache.values() if reuse.cache is not None else ():
@@ -386,7 +395,7 @@ def make_environment(templates: Path, site: Site, strings: dict[str, Any],
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode)) if bytecode else None,
     )
     env.filters.update(FILTERS)
-    env.globals.update(site=site, t=strings, config=site.config, facet_folders=FACETS,
+    env.globals.update(site=site, t=Strings(strings), config=site.config, facet_folders=FACETS,
                        label=site.label, today=site.today,
                        url=marked_url, once=Once())  # pages have their own url(); see marked_url
     return env
