@@ -182,20 +182,20 @@ def patch_text_edits(last: LastBuild, loaded: LoadedContent, valid: ValidContent
     problems.raise_if_errors()
     files_out = [OutputFile(page.path, page.content, page.sources) for page in pages]
     files_out += [OutputFile(path, content) for path, content in text_feeds(site, items)]
-    old_index = set(cache.search[1])
+    old_index = set(cache.search_paths)
     if items:
         tip_titles = {tip.number: tip.title for tip in site.tips}
         positions = {id(item): number for number, item in enumerate(searchable_items(site))}
         for item in items:
             last.documents[positions[id(item)]] = search_document(site, item, tip_titles)
-        files_out += search_output(last.documents, last.search_text, cache, True, problems, surely_changed=True)
+        files_out += search_output(last.documents, last.search_text, cache, True, problems)
         problems.raise_if_errors()
     stats = update_output(files_out, options.output_dir, old_index if items else set())
     cache.pages.update(fingerprints)
     for file in files_out:
         if file.content is not None:
             cache.outputs[file.path] = len(file.content)
-    for path in old_index - set(cache.search[1]):
+    for path in old_index - set(cache.search_paths):
         cache.outputs.pop(path, None)
     summary = cache.summary
     return BuildResult(site, files_out, problems.warnings, page_count=summary["pages"], next_change=summary["next_change"],
@@ -312,11 +312,9 @@ def write_fresh(specs: list[PageSpec], others: list[OutputFile], env, templates:
 
 
 def search_output(documents: list[SearchDocument], text, cache: BuildCache, reuse_output: bool,
-                  problems: Problems, surely_changed: bool = False) -> list[OutputFile]:
-    """The search index, rebuilt only when a searchable text or a search string changed."""
-    key = "" if surely_changed else digest(documents, text)  # "": the next full build redoes it
-    if reuse_output and not surely_changed and cache.search[0] == key:
-        return [OutputFile(path, None) for path in cache.search[1]]
+                  problems: Problems) -> list[OutputFile]:
+    """The search index. Its SearchCache redoes only what changed documents touch (and
+    finds them faster than a digest of all documents would tell whether any did)."""
     try:
         if cache.search_index is None:
             cache.search_index = SearchCache()
@@ -326,8 +324,8 @@ def search_output(documents: list[SearchDocument], text, cache: BuildCache, reus
         return []
     # Index shards are named by their content: one the output has already is the same file.
     shards = INDEX_DIR + "index/"
-    already = set(cache.search[1]) if reuse_output else set()
-    cache.search = (key, [path for path, _ in files])
+    already = set(cache.search_paths) if reuse_output else set()
+    cache.search_paths = [path for path, _ in files]
     return [OutputFile(path, None if path in already and path.startswith(shards) else content) for path, content in files]
 
 

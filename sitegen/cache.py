@@ -18,7 +18,7 @@ from .model import Item, Site
 CACHE_FOLDER = ".sitegen-cache"
 CACHE_FILE = "state.pickle"
 INDEX_FILE = "index.pickle"  # just enough to tell that nothing changed, read without the rest
-FORMAT = 6
+FORMAT = 7
 # `site.<name>` in a template makes a page depend on all content of the site.
 SITE_WIDE = {"cases", "enterprises", "organisations", "procurements", "events", "taxonomies",
              "impact_by_theme", "impact_by_route", "impact_overall", "open_procurements",
@@ -54,7 +54,7 @@ class BuildCache:
     bodies: dict[str, Any] = field(default_factory=dict)  # source -> (digest, {target: url}, html, text, problems)
     pages: dict[str, str] = field(default_factory=dict)  # output path -> fingerprint
     outputs: dict[str, int] = field(default_factory=dict)  # output path -> size, as last written
-    search: tuple[str, list[str]] = ("", [])  # documents digest -> index paths
+    search_paths: list[str] = field(default_factory=list)  # the search index's files, as last written
     search_index: Any = None  # search.SearchCache, made by the first build that needs one
     summary: dict[str, Any] = field(default_factory=dict)  # page count, next change, warnings
     # In memory only (never pickled): the Jinja environment with its compiled templates and
