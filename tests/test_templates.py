@@ -340,3 +340,16 @@ def test_long_lists_are_paginated(tmp_path):
     assert '<span aria-current="page">2</span>' in second and 'href="../../" rel="prev"' in second
     assert "<title>Verhalen (Pagina 2 van 2) | Sociaal inkopen Brabant</title>" in second
     assert first.count('class="card card-case"') == 24 and second.count('class="card card-case"') == 32 - 24
+
+
+def test_a_list_page_links_to_the_first_last_and_nearby_pages_only():
+    from sitegen.render import page_window, paginate
+
+    assert page_window(1, 1) == [1]
+    assert page_window(1, 4) == [1, 2, 3, 4]
+    assert page_window(1, 10) == [1, 2, 3, None, 10]
+    assert page_window(5, 10) == [1, 2, 3, 4, 5, 6, 7, None, 10]  # a gap of one page is shown
+    assert page_window(400, 834) == [1, None, 398, 399, 400, 401, 402, None, 834]
+    specs = paginate(list(range(24 * 50)), "verhalen", "cases.html", {})
+    assert all(len(spec.context["pagination"]["pages"]) <= 9 for spec in specs)
+    assert specs[20].context["pagination"]["pages"][2] == (19, "verhalen/pagina/19/")
