@@ -88,7 +88,8 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
     reuse_output = write and output_intact(options.output_dir, cache.outputs)
     if reuse_output and sources == cache.sources:
         return unchanged_result({**cache.summary, "files": len(cache.outputs)})
-    loaded = load_content(options.source, problems, cache.files, cache.saved_at - 2_000_000_000, sources)
+    loaded = load_content(options.source, problems, cache.files, cache.saved_at - 2_000_000_000, sources,
+                          options.workers)
     valid = validate_content(loaded.files, loaded.media, problems, cache.checked)
     problems.raise_if_errors()
     forget_positions(loaded.files)

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .errors import Problems
+from .workers import fork_map, split
 
 # folder under content/ -> (content type, file extension)
 CONTENT_FOLDERS: dict[str, tuple[str, str]] = {
@@ -97,55 +98,81 @@ class _YamlError(Exception):
         self.line, self.column, self.message, self.hint = line, column, message, hint
 
 
+PARALLEL_MINIMUM = 500  # files to parse before a second process pays for itself
+
+
 def load_content(source: Path, problems: Problems, reuse: dict[str, tuple] | None = None,
-                 trusted_before: int = 0, stats: dict[str, tuple[int, int]] | None = None) -> LoadedContent:
+                 trusted_before: int = 0, stats: dict[str, tuple[int, int]] | None = None,
+                 workers: int = 1) -> LoadedContent:
     """Discover and parse every content file under `source/content`.
 
     `reuse` holds the entries of a previous load; a file whose size and modification time
     are unchanged (and older than `trusted_before`, in ns) is not read again. `stats` may
-    hold those of every file already (cache.source_stats), which saves asking again."""
+    hold those of every file already (cache.source_stats), which saves asking again. Many
+    files to parse are shared among `workers` processes."""
     content_root = source / "content"
-    files: list[SourceFile] = []
     media: set[str] = set()
-    entries: dict[str, tuple] = {}
-    stats = {} if stats is None else stats
-
-    def load_one(path: str, linked: bool, rel: str, kind: str, slug: str) -> SourceFile:
-        stat = None if linked else stats.get(path)
-        if stat is None:
-            info = os.stat(path)
-            stat = (info.st_mtime_ns, info.st_size)
-        entry = (reuse or {}).get(rel)
-        if entry is None or entry[0] != stat or stat[0] >= trusted_before:
-            found = Problems(strict=problems.strict)
-            entry = (stat, _load_file(Path(path), rel, kind, slug, found), found.items)
-        entries[rel] = entry
-        problems.extend(entry[2])
-        return entry[1]
-
     if not content_root.is_dir():
         problems.error("content", 1, 1, "map 'content/' niet gevonden", "geef de bronmap op met --source")
-        return LoadedContent(files, media, entries)
+        return LoadedContent([], media, {})
+    stats = {} if stats is None else stats
+    reuse = reuse or {}
+    found: list[tuple[str, tuple[int, int], str, str, str]] = []  # (path, stat, rel, kind, slug)
     for path, linked, rel_content in _walk(content_root, problems):
         rel = "content/" + rel_content
         parts = rel_content.split("/")
         name = parts[-1]
         if parts[0] == MEDIA_FOLDER:
             media.add(rel_content)
-        elif len(parts) == 1 and name in SINGLE_FILES:
-            files.append(load_one(path, linked, rel, SINGLE_FILES[name], name[:-5]))
+            continue
+        if len(parts) == 1 and name in SINGLE_FILES:
+            kind, slug = SINGLE_FILES[name], name[:-5]
         elif len(parts) == 2 and parts[0] in CONTENT_FOLDERS:
             kind, extension = CONTENT_FOLDERS[parts[0]]
             if name.startswith("."):
                 continue
-            stem, dot, suffix = name.rpartition(".")
-            if not dot or not stem or "." + suffix != extension:
+            slug, dot, suffix = name.rpartition(".")
+            if not dot or not slug or "." + suffix != extension:
                 problems.warning(rel, 1, 1, f"bestand wordt overgeslagen: verwacht een '{extension}'-bestand")
                 continue
-            files.append(load_one(path, linked, rel, kind, stem))
-        elif not name.startswith("."):
-            problems.warning(rel, 1, 1, "bestand hoort niet bij een bekend inhoudstype en wordt overgeslagen")
+        else:
+            if not name.startswith("."):
+                problems.warning(rel, 1, 1, "bestand hoort niet bij een bekend inhoudstype en wordt overgeslagen")
+            continue
+        stat = None if linked else stats.get(path)
+        if stat is None:
+            info = os.stat(path)
+            stat = (info.st_mtime_ns, info.st_size)
+        found.append((path, stat, rel, kind, slug))
+
+    stale = [entry for entry in found if _stale(reuse.get(entry[2]), entry[1], trusted_before)]
+    parsed = dict(parse_files(stale, problems.strict, workers))
+    entries: dict[str, tuple] = {}
+    files: list[SourceFile] = []
+    for path, stat, rel, kind, slug in found:
+        entry = parsed.get(rel) or reuse[rel]
+        entries[rel] = entry
+        problems.extend(entry[2])
+        files.append(entry[1])
     return LoadedContent(files, media, entries)
+
+
+def _stale(entry: tuple | None, stat: tuple[int, int], trusted_before: int) -> bool:
+    return entry is None or entry[0] != stat or stat[0] >= trusted_before
+
+
+def parse_files(stale: list[tuple], strict: bool, workers: int) -> list[tuple[str, tuple]]:
+    """(rel, (stat, SourceFile, problems)) for each file, in forked workers when there are many."""
+    def parse(chunk: list[tuple]) -> list[tuple[str, tuple]]:
+        done = []
+        for path, stat, rel, kind, slug in chunk:
+            found = Problems(strict=strict)
+            done.append((rel, (stat, _load_file(Path(path), rel, kind, slug, found), found.items)))
+        return done
+
+    if workers < 2 or len(stale) < PARALLEL_MINIMUM:
+        return parse(stale)
+    return [pair for chunk in fork_map(parse, split(stale, workers)) for pair in chunk]
 
 
 def _walk(content_root: Path, problems: Problems):
