@@ -246,9 +246,33 @@ def _encode_posting(codes_by_id: list[int]) -> str:
     return "".join(map(_ENTRY_TEXT.__getitem__, map(sub, codes_by_id, starts)))
 
 
+_MORE_DIGIT_RE = re.compile("[" + re.escape(_MORE_DIGITS) + "]")
+_STEP_OF_DIGIT = bytes.maketrans(_FINAL_DIGITS.encode("ascii"), bytes(range(1, 33)))  # gap digit -> gap + 1
+
+
 def _edit_posting(posting: str, edits: list[tuple[int, int | None]]) -> str:
     """`posting` with the value of each (document id, value) of `edits` set, or the
     document's entry removed where the value is None."""
+    if len(edits) == 1 and not _MORE_DIGIT_RE.search(posting):
+        # Every entry is two digits, gap and value (as in any long posting): find the
+        # document among the gaps without splitting the posting into entries.
+        (doc_id, value), = edits
+        ids = list(accumulate(posting[::2].encode("ascii").translate(_STEP_OF_DIGIT), initial=-1))
+        at = bisect_left(ids, doc_id, 1)  # ids[at] is the id of entry at - 1
+        start, previous = 2 * (at - 1), ids[at - 1]
+        if at < len(ids) and ids[at] == doc_id:
+            if value is not None:
+                return posting[: start + 1] + _FINAL_DIGITS[value] + posting[start + 2 :]
+            head, at = posting[:start], at + 1
+            rest = posting[start + 2 :]
+        elif value is None:
+            return posting
+        else:
+            head = posting[:start] + _ENTRY_TEXT[(doc_id - previous - 1) * 32 + value]
+            previous, rest = doc_id, posting[start:]
+        if rest:  # the next entry's gap now counts from a different document
+            rest = _ENTRY_TEXT[(ids[at] - previous - 1) * 32 + _FINAL_DIGITS.index(rest[1])] + rest[2:]
+        return head + rest
     entries = _POSTING_ENTRY_RE.findall(posting)
     ids = list(accumulate(map(_ENTRY_STEP.__getitem__, entries), initial=-1))
     del ids[0]
@@ -440,27 +464,24 @@ def _cut_after(stem_: str, weight: int, size: int) -> bool:
 
 
 class _Shard:
-    """One postings file: its first stem, name and bytes; its stems and postings while needed."""
+    """One postings file: its first stem, name and bytes. Its stems and postings are decoded
+    from the bytes when an edit touches it, and not kept (they would double the memory)."""
 
-    __slots__ = ("first", "name", "content", "lists")
+    __slots__ = ("first", "name", "content")
 
     def __init__(self, stems: list[str], postings: list[str]):
         self.first = stems[0]
         self.name, self.content = _hashed_script("t", [front_code(stems), postings])
-        self.lists = (stems, postings)
 
     def stems_and_postings(self) -> tuple[list[str], list[str]]:
-        if self.lists is None:
-            packed, postings = json.loads(self.content[self.content.index(b",") + 1 : -3])
-            self.lists = (unfront_code(packed), postings)
-        return self.lists
+        packed, postings = json.loads(self.content[self.content.index(b",") + 1 : -3])
+        return unfront_code(packed), postings
 
     def __getstate__(self):
         return self.first, self.name, self.content
 
     def __setstate__(self, state):
         self.first, self.name, self.content = state
-        self.lists = None
 
 
 def _chunk(parts: list) -> list[_Shard]:
@@ -760,7 +781,7 @@ class SearchCache:
             by_shard.setdefault(max(0, bisect_right(bounds, stem_) - 1), []).append((stem_, changes))
         parts: list = list(self.shards)
         for index, stem_edits in by_shard.items():
-            stems, postings = map(list, self.shards[index].stems_and_postings())
+            stems, postings = self.shards[index].stems_and_postings()
             for stem_, changes in stem_edits:
                 at = bisect_left(stems, stem_)
                 if at < len(stems) and stems[at] == stem_:

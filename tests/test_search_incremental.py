@@ -148,6 +148,27 @@ def test_random_edits_give_the_bytes_of_a_build_from_scratch(seed, small_shards,
     assert len(updates) > 15 and len(rebuilds) > 3
 
 
+def test_editing_a_posting_equals_encoding_it_again():
+    rng = random.Random(11)
+
+    def encoded(values: dict[int, int]) -> str:
+        return search._encode_posting([doc_id * 32 + value for doc_id, value in sorted(values.items())])
+
+    for _ in range(3000):
+        size = rng.choice([5, 40, 200, 3000])  # dense postings have two-digit entries only
+        density = rng.random()
+        values = {doc_id: rng.randrange(2, 32) for doc_id in range(size) if rng.random() < density}
+        edits = {rng.randrange(size + 40): rng.choice([None, rng.randrange(2, 32)])
+                 for _ in range(rng.choice([1, 1, 2, 5]))}
+        expected = dict(values)
+        for doc_id, value in edits.items():
+            if value is None:
+                expected.pop(doc_id, None)
+            else:
+                expected[doc_id] = value
+        assert search._edit_posting(encoded(values), list(edits.items())) == encoded(expected), (values, edits)
+
+
 def test_a_cache_that_failed_halfway_starts_over(small_shards, monkeypatch):
     rng = random.Random(7)
     vocabulary = list(dict.fromkeys(random_word(rng) for _ in range(300)))
