@@ -25,6 +25,7 @@ from .output import OutputFile, Staging, check_paths, update_output
 from .render import PageSpec, load_strings, make_environment, plan_pages, render_pages, render_pages_parallel
 from .schema import ValidContent, validate_content
 from .search import INDEX_DIR, SearchCache, SearchDocument, build_search_files
+from .workers import fork_map, split
 
 # Kinds whose Markdown text shows on their own page only (plus the search index and feeds);
 # the text of tips and pages shows elsewhere too, so an edit there takes a full rebuild.
@@ -103,7 +104,7 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
     config = site_config(valid.site, options.base_url, options.file_links)
     site = make_site(valid.items, config, valid.vocabulary, options.today, options.drafts)
     parser = make_parser(config.raw_html)
-    render_bodies(all_items(site), parser, config.file_links, problems, cache.bodies)
+    render_all_bodies(all_items(site), parser, config.file_links, problems, cache.bodies, options.workers)
     problems.raise_if_errors()
     templates = options.source / "templates"
     templates_key = templates_digest(templates)
@@ -240,6 +241,32 @@ def remember_patch(cache: BuildCache, options: BuildOptions, started: int, sourc
 
 
 # ---------------------------------------------------------------- steps of the pipeline
+
+BODIES_PARALLEL_MINIMUM = 300  # new Markdown bodies before a second process pays for itself
+
+
+def render_all_bodies(items: list[Item], parser, file_links: bool, problems: Problems, reuse: dict,
+                      workers: int) -> None:
+    """Every item's Markdown as HTML; when many are new (a cold build), shared with forked workers."""
+    new = sum(1 for item in items if item.source not in reuse)
+    if workers < 2 or new < BODIES_PARALLEL_MINIMUM:
+        render_bodies(items, parser, file_links, problems, reuse)
+        return
+
+    def render(chunk: list[Item]) -> tuple[dict, list[Problem]]:
+        entries = {item.source: reuse[item.source] for item in chunk if item.source in reuse}
+        found = Problems(strict=problems.strict)
+        render_bodies(chunk, parser, file_links, found, entries, link_targets=items)
+        return entries, found.items
+
+    chunks = split(items, workers)
+    for chunk, (entries, found) in zip(chunks, fork_map(render, chunks)):
+        reuse.update(entries)
+        for item in chunk:  # a worker's changes to the model stayed in the worker
+            if item.source in entries:
+                item.body_html, item.body_text = entries[item.source][2], entries[item.source][3]
+        problems.extend(found)
+
 
 def forget_positions(files) -> None:
     """Every file passed its checks: the positions for messages can go (a large site has

@@ -3,7 +3,12 @@
 import subprocess
 import sys
 
+import pytest
+
+from sitegen import build as build_module
+from sitegen import load
 from sitegen.build import BuildOptions, build
+from sitegen.errors import BuildFailed
 from sitegen.render import PARALLEL_MINIMUM
 from sites import FIXED_TODAY, REPO
 
@@ -12,10 +17,13 @@ def read_tree(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_parallel_rendering_equals_serial_rendering(tmp_path):
+def test_parallel_rendering_equals_serial_rendering(tmp_path, monkeypatch):
     source = tmp_path / "site"
     subprocess.run([sys.executable, str(REPO / "bench/generate.py"), "--stories", "240", "--out", str(source)],
                    check=True, capture_output=True)
+    # Parsing and Markdown are shared out from a few hundred files on; here from two.
+    monkeypatch.setattr(load, "PARALLEL_MINIMUM", 2)
+    monkeypatch.setattr(build_module, "BODIES_PARALLEL_MINIMUM", 2)
     parallel = build(BuildOptions(source=source, output=tmp_path / "parallel", today=FIXED_TODAY, workers=2,
                                   use_cache=False))
     assert parallel.page_count > PARALLEL_MINIMUM
@@ -38,3 +46,31 @@ def test_a_planned_purchase_lists_at_most_eight_matches_and_links_to_the_rest(tm
     card = card[:card.index("</article>")]
     assert len(re.findall(r"<li><a href=\"\.\./ondernemers/", card)) == 8
     assert f'href="../categorieen/{crowded[0].category}/">Bekijk alle ondernemers voor' in card
+
+
+def test_problems_found_in_workers_are_those_found_serially(tmp_path, monkeypatch):
+    source = tmp_path / "site"
+    subprocess.run([sys.executable, str(REPO / "bench/generate.py"), "--stories", "60", "--out", str(source)],
+                   check=True, capture_output=True)
+    stories = sorted((source / "content/cases").glob("*.md"))
+    page = sorted((source / "content/pages").glob("*.md"))[-1]  # pages come last: a worker's share
+    for path in (stories[-1], page):
+        path.write_text(path.read_text(encoding="utf-8") + "\n[weg](bestaat-niet.md)\n", encoding="utf-8")
+    middle = sorted((source / "content/enterprises").glob("*.yaml"))[-1]
+    middle.write_text(middle.read_text(encoding="utf-8") + "name: dubbel\n", encoding="utf-8")
+    monkeypatch.setattr(load, "PARALLEL_MINIMUM", 2)
+    monkeypatch.setattr(build_module, "BODIES_PARALLEL_MINIMUM", 2)
+
+    def problems(workers):
+        with pytest.raises(BuildFailed) as failure:
+            build(BuildOptions(source=source, output=tmp_path / f"out-{workers}", today=FIXED_TODAY,
+                               workers=workers, use_cache=False))
+        return [problem.format() for problem in failure.value.problems]
+
+    serial = problems(1)
+    assert any("dubbele sleutel 'name'" in line for line in serial)
+    assert problems(2) == serial
+    middle.write_text(middle.read_text(encoding="utf-8").removesuffix("name: dubbel\n"), encoding="utf-8")
+    serial = problems(1)
+    assert any(line.startswith(page.relative_to(source).as_posix()) and "bestaat-niet.md" in line for line in serial)
+    assert problems(2) == serial
