@@ -93,7 +93,6 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
                           options.workers)
     valid = validate_content(loaded.files, loaded.media, problems, cache.checked)
     problems.raise_if_errors()
-    forget_positions(loaded.files)
     last, cache.last = cache.last, None  # a build that fails below must not leave a half-patched model
     if last is not None and write and reuse_output:
         patched = patch_text_edits(last, loaded, valid, options, cache, problems)
@@ -104,8 +103,10 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
     config = site_config(valid.site, options.base_url, options.file_links)
     site = make_site(valid.items, config, valid.vocabulary, options.today, options.drafts)
     parser = make_parser(config.raw_html)
-    render_all_bodies(all_items(site), parser, config.file_links, problems, cache.bodies, options.workers)
+    render_all_bodies(all_items(site), parser, config.file_links, problems, cache.bodies, options.workers,
+                      read_markdown(loaded.files))
     problems.raise_if_errors()
+    forget_details(loaded.files)
     templates = options.source / "templates"
     templates_key = templates_digest(templates)
     strings = load_strings(templates, problems)
@@ -246,17 +247,17 @@ BODIES_PARALLEL_MINIMUM = 300  # new Markdown bodies before a second process pay
 
 
 def render_all_bodies(items: list[Item], parser, file_links: bool, problems: Problems, reuse: dict,
-                      workers: int) -> None:
+                      workers: int, read_markdown) -> None:
     """Every item's Markdown as HTML; when many are new (a cold build), shared with forked workers."""
     new = sum(1 for item in items if item.source not in reuse)
     if workers < 2 or new < BODIES_PARALLEL_MINIMUM:
-        render_bodies(items, parser, file_links, problems, reuse)
+        render_bodies(items, parser, file_links, problems, reuse, read_markdown=read_markdown)
         return
 
     def render(chunk: list[Item]) -> tuple[dict, list[Problem]]:
         entries = {item.source: reuse[item.source] for item in chunk if item.source in reuse}
         found = Problems(strict=problems.strict)
-        render_bodies(chunk, parser, file_links, found, entries, link_targets=items)
+        render_bodies(chunk, parser, file_links, found, entries, link_targets=items, read_markdown=read_markdown)
         return entries, found.items
 
     chunks = split(items, workers)
@@ -268,11 +269,18 @@ def render_all_bodies(items: list[Item], parser, file_links: bool, problems: Pro
         problems.extend(found)
 
 
-def forget_positions(files) -> None:
-    """Every file passed its checks: the positions for messages can go (a large site has
-    millions), to be parsed again should a later check need one."""
+def read_markdown(files):
+    """source -> its Markdown, for bodies that must be rendered again after being forgotten."""
+    by_source = {file.rel: file for file in files}
+    return lambda source: by_source[source].markdown()
+
+
+def forget_details(files) -> None:
+    """Every file passed its checks and its Markdown is HTML: the positions for messages and
+    the Markdown itself can go (millions of positions and tens of megabytes in a large site),
+    to be read again should a later build need them."""
     for file in files:
-        file.forget_positions()
+        file.forget_details()
 
 
 def open_cache(options: BuildOptions, write: bool) -> BuildCache:

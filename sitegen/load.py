@@ -47,7 +47,7 @@ class SourceFile:
     # ("key", *path) holds the position of a mapping key itself. Only messages need them, so
     # they are dropped once checked (see forget_positions) and parsed again when asked for.
     positions: dict[KeyPath, Position] | None = field(default_factory=dict)
-    body: str = ""
+    body: str | None = ""  # None once forgotten: see markdown()
     body_line: int = 1  # where the Markdown body starts: after the front matter, or a YAML field
     digest: str = ""
     # Digest without the Markdown body: what cards and listings of the item can show.
@@ -67,9 +67,19 @@ class SourceFile:
     def key_position(self, key_path: KeyPath) -> Position:
         return self._positions().get(("key", *key_path)) or self.position(key_path)
 
-    def forget_positions(self) -> None:
+    def forget_details(self) -> None:
+        """Drop what only a message or a changed link target needs (see _positions and
+        markdown): a large site has millions of positions and megabytes of Markdown."""
         if self.path:
             self.positions = None
+            if self.rel.endswith(".md"):
+                self.body = None
+
+    def markdown(self) -> str:
+        """The Markdown after the front matter, read again if it was forgotten."""
+        if self.body is None:
+            self.body = _load_file(Path(self.path), self.rel, self.kind, self.slug, Problems()).body
+        return self.body
 
     def _positions(self) -> dict[KeyPath, Position]:
         if self.positions is None:
@@ -81,6 +91,8 @@ class SourceFile:
         state = dict(self.__dict__)
         if self.path:
             state["positions"] = None
+            if self.rel.endswith(".md"):
+                state["body"] = None
         return state
 
 

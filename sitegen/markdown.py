@@ -244,22 +244,28 @@ def render_plain(parser: MarkdownIt, body: str, file_dir: str, resolve: Resolver
 
 
 def render_bodies(items, parser: MarkdownIt, file_links: bool, problems, reuse: dict | None = None,
-                  link_targets=None) -> None:
+                  link_targets=None, read_markdown=None) -> None:
     """Markdown bodies of model items to HTML, links to content files turned into page URLs.
 
     `reuse` maps an item's source to (key, {target: url}, html, text, problems) from an
     earlier run: still valid while the file is unchanged and its link targets kept their URLs.
-    Links may point at `link_targets` (default: `items`), when only some bodies are redone."""
+    Links may point at `link_targets` (default: `items`), when only some bodies are redone.
+    An item whose Markdown is None (forgotten after an earlier build) gets it from
+    `read_markdown(source)` when it must be rendered again."""
     from .urls import relative_url
 
     reuse = {} if reuse is None else reuse
     urls = {item.source.removeprefix("content/"): item.url for item in (items if link_targets is None else link_targets)}
     for item in items:
-        if not item.body_text:
+        if item.body_text == "":
             continue
         key = (item.digest, item.url, file_links)
         entry = reuse.get(item.source)
         if entry is None or entry[0] != key or any(urls.get(t) != u for t, u in entry[1].items()):
+            if item.body_text is None:
+                item.body_text = read_markdown(item.source)
+                if not item.body_text:
+                    continue
             looked_up: dict[str, str | None] = {}
 
             def resolve(target: str, page=item.url, looked_up=looked_up) -> str | None:

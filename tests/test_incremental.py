@@ -231,3 +231,26 @@ def test_an_unchanged_file_that_breaks_is_reported_where_a_clean_build_reports_i
     expected = build_or_problems(BuildOptions(source=root, output=tmp_path / "clean", today=FIXED_TODAY, use_cache=False))
     assert any(line.startswith("content/cases/vlierbes-kerstpakket-soep.md:6:") for line in expected)
     assert build_or_problems(options, cache) == expected
+
+
+@pytest.mark.parametrize("memory", [False, True], ids=["cache-on-disk", "cache-in-memory"])
+def test_a_body_whose_link_target_comes_back_is_rendered_from_its_file_again(tmp_path, memory):
+    """Built bodies forget their Markdown; one that must be rendered again reads its file."""
+    root = copy_site(tmp_path / "site")
+    editor = Editor(root, 0)
+    options = BuildOptions(source=root, output=root / "output", today=FIXED_TODAY, use_cache=not memory)
+    cache = BuildCache(key=options.cache_key()) if memory else None
+    build(options, cache=cache)
+    target = root / "content/cases/vlierbes-kerstpakket-soep.md"
+    moved = target.with_name("elders.md")
+    target.rename(moved)
+    editor.touch(moved)
+    assert any("vlierbes-binnentuinen-klaverdrie.md" in line and "vlierbes-kerstpakket-soep.md" in line
+               for line in build_or_problems(options, cache))
+    moved.rename(target)
+    editor.touch(target)
+    outcome = build_or_problems(options, cache)
+    assert not isinstance(outcome, list), outcome
+    clean = tmp_path / "clean"
+    build(BuildOptions(source=root, output=clean, today=FIXED_TODAY, use_cache=False))
+    assert read_tree(root / "output") == read_tree(clean)

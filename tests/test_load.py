@@ -71,7 +71,7 @@ def test_positions_come_back_after_being_forgotten_or_pickled(tmp_path):
         "name: Bakkerij\nmunicipality: breda\ndescription: |\n  Wij bakken brood.\nwebsite: x\n", encoding="utf-8")
     file = load_content(tmp_path, Problems()).files[0]
     assert file.body_line == 4 and file.position(("website",)) == (5, 10)
-    file.forget_positions()
+    file.forget_details()
     assert file.positions is None
     assert file.position(("website",)) == (5, 10) and file.key_position(("municipality",)) == (2, 1)
     restored = pickle.loads(pickle.dumps(file))
