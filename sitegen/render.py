@@ -293,10 +293,14 @@ def resolve_marked(text: str, url: Callable[[str], str]) -> str:
     return _URL_MARKED.sub(lambda match: escape(url(match.group(1))), text)
 
 
-def _link_depth(text: str) -> int:
-    """The most folders any placeholder's path has: links from a page to paths of at most k
-    folders depend only on the page's depth and its first k folders (see relative_url)."""
-    return max((path.partition("#")[0].lstrip("/").count("/") for path in _URL_MARKED.findall(text)), default=0)
+def _link_reach(text: str) -> tuple[int, frozenset[str]]:
+    """How far the placeholders' paths go: the most folders one has, and their first folders.
+    From a page whose first folder is none of those, every link is the way up plus the path;
+    otherwise links to paths of at most k folders depend only on the page's depth and its
+    first k folders (see relative_url)."""
+    paths = [path.partition("#")[0].lstrip("/") for path in _URL_MARKED.findall(text)]
+    return (max((path.count("/") for path in paths), default=0),
+            frozenset(path.split("/", 1)[0] for path in paths if "/" in path))
 
 
 class Once:
@@ -305,11 +309,11 @@ class Once:
     The run starts with clear(): what such a part shows depends only on its arguments and the
     globals, and the model does not change while pages render. Arguments other than plain
     values are told apart by identity; the entry keeps them alive, so an id is not reused
-    meanwhile. A part whose links go at most one folder deep (the header and footer) is also
-    kept with the links of each kind of page: one depth, one top folder."""
+    meanwhile. The part is also kept with the links of each kind of page it can be given
+    as is (see _link_reach): a card outside the page's own section, the header and footer."""
 
     def __init__(self) -> None:
-        self.cache: dict[tuple, tuple[tuple, Markup, int]] = {}
+        self.cache: dict[tuple, tuple[tuple, Markup, int, frozenset[str]]] = {}
         self.linked: dict[tuple, Markup] = {}
 
     def clear(self) -> None:
@@ -325,14 +329,19 @@ class Once:
             entry = cache.get(key)
             if entry is None:
                 text = macro(*args)
-                entry = cache[key] = ((macro, args), text, _link_depth(text))
+                entry = cache[key] = ((macro, args), text, *_link_reach(text))
             url = context.resolve_or_missing("url")
             if url is marked_url or url is jinja2.utils.missing:  # called from such a template itself
                 return entry[1]
             folders = getattr(url, "folders", None)  # None on the 404 page, which links from the root
-            if folders is None or entry[2] > 1:
+            if folders is None:
                 return Markup(resolve_marked(entry[1], url))
-            kind = (key, len(folders), folders[:entry[2]])
+            if not folders or folders[0] not in entry[3]:
+                kind = (key, len(folders))
+            elif entry[2] <= 1:
+                kind = (key, len(folders), folders[0])
+            else:
+                return Markup(resolve_marked(entry[1], url))
             text = linked.get(kind)
             if text is None:
                 text = linked[kind] = Markup(resolve_marked(entry[1], url))
