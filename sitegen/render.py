@@ -441,32 +441,36 @@ def render_pages(specs: list[PageSpec], env: jinja2.Environment, templates: Path
     rendered: list[RenderedFile] = []
     reported: set[tuple[str, int]] = set()
     site: Site = env.globals["site"]
-    env.globals["once"].clear()  # cards from an earlier run may show an older model
-    for spec in specs:
-        try:
-            template = env.get_template(spec.template)
-            context = page_context(spec, site)
-            html = template.render(context)
-            if _URL_OPEN in html:
-                html = resolve_marked(html, context["url"])
-        except jinja2.TemplateNotFound as error:
-            key = (f"templates/{error.name}", 1)
-            if key not in reported:
-                reported.add(key)
-                problems.error(key[0], 1, 1, f"template '{error.name}' niet gevonden")
-            continue
-        except Exception as error:  # noqa: BLE001 - any template failure becomes a problem
-            path, line, message = template_problem(error, templates)
-            if (path, line) not in reported:
-                reported.add((path, line))
-                problems.error(path, line, 1, message, f"bij het maken van /{spec.url}")
-            continue
-        content = html.encode("utf-8")
-        if sink is None:
-            rendered.append(RenderedFile(spec.path, content, spec.sources, len(content)))
-        elif not problems.errors:  # after a failure nothing more is written; the staging goes
-            written = sink(spec.path, content)
-            rendered.append(RenderedFile(spec.path, None, spec.sources, len(content), written))
+    once: Once = env.globals["once"]
+    once.clear()  # parts from an earlier run may show an older model
+    try:
+        for spec in specs:
+            try:
+                template = env.get_template(spec.template)
+                context = page_context(spec, site)
+                html = template.render(context)
+                if _URL_OPEN in html:
+                    html = resolve_marked(html, context["url"])
+            except jinja2.TemplateNotFound as error:
+                key = (f"templates/{error.name}", 1)
+                if key not in reported:
+                    reported.add(key)
+                    problems.error(key[0], 1, 1, f"template '{error.name}' niet gevonden")
+                continue
+            except Exception as error:  # noqa: BLE001 - any template failure becomes a problem
+                path, line, message = template_problem(error, templates)
+                if (path, line) not in reported:
+                    reported.add((path, line))
+                    problems.error(path, line, 1, message, f"bij het maken van /{spec.url}")
+                continue
+            content = html.encode("utf-8")
+            if sink is None:
+                rendered.append(RenderedFile(spec.path, content, spec.sources, len(content)))
+            elif not problems.errors:  # after a failure nothing more is written; the staging goes
+                written = sink(spec.path, content)
+                rendered.append(RenderedFile(spec.path, None, spec.sources, len(content), written))
+    finally:
+        once.clear()  # nor are they worth keeping: serve keeps the environment between builds
     return rendered
 
 

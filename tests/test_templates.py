@@ -218,6 +218,14 @@ def test_story_share_panel_has_qr_code_and_invitation(sample_site):
 
 
 
+def test_no_link_placeholder_reaches_a_page(sample_site, sub_path_site):
+    # Cards, header and footer leave placeholders for links (render.py: marked_url); every
+    # page must have them all replaced by its own relative links.
+    for site in (sample_site, sub_path_site):
+        for file in html_files(site):
+            text = file.read_text(encoding="utf-8")
+            assert "\ufdd0" not in text and "\ufdd1" not in text, file
+
 def test_cards_follow_the_model_when_serve_reuses_the_environment(tmp_path):
     # Cards are rendered once per build from macros.html, imported without the page context;
     # a rebuild in memory (as serve runs) reuses the environment and must not show old cards.
