@@ -11,6 +11,7 @@ import gc
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .cache import (CACHE_FOLDER, BuildCache, ItemKeys, content_key, digest, output_intact, page_fingerprint,
                     site_wide_templates, source_stats, unchanged_summary)
@@ -121,19 +122,28 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
     spec_keys = page_keys(specs, site, templates_key, cache.site_wide)
     stale, kept, fingerprints = split_unchanged(specs, spec_keys, keys, cache, reuse_output)
     others = [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
-    documents = search_documents(site)
-    others += search_output(documents, strings.get("search"), cache, reuse_output, problems)
-    if not keep_last:
-        documents = []
     others += copy_assets(options.source, loaded.media)
     check_paths([OutputFile(spec.path, None, spec.sources) for spec in specs] + others, problems)
     problems.raise_if_errors()
     result = BuildResult(site, [], problems.warnings, page_count=len(specs), next_change=site.next_change)
+    # The search index comes after the pages, so forked render workers do not carry its memory.
+    searched: list[list[SearchDocument]] = []
+
+    def index_files() -> list[OutputFile]:
+        documents = search_documents(site)
+        files = search_output(documents, strings.get("search"), cache, reuse_output, problems)
+        check_paths(files, problems)
+        searched.append(documents if keep_last else [])
+        return files
+
     if write and not reuse_output:
-        pages = write_fresh(stale, others, env, templates, problems, options, result)
+        pages, index = write_fresh(stale, others, index_files, env, templates, problems, options, result)
     else:
         pages = render_pages_parallel(stale, env, templates, problems, options.workers)
         problems.raise_if_errors()
+        index = index_files()
+        problems.raise_if_errors()
+    others += index
     pages_kept = [OutputFile(spec.path, None, spec.sources) for spec in kept]
     result.files = [OutputFile(p.path, p.content, p.sources) for p in pages] + pages_kept + others
     result.rendered = len(pages)
@@ -144,7 +154,7 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
         remember(cache, options, started, sources, loaded.entries, fingerprints, result)
     if keep_last:
         cache.last = LastBuild(site, specs, spec_keys, keys, {f.rel: (f.digest, f.meta_digest) for f in loaded.files},
-                               set(loaded.media), templates_key, parser, documents, strings.get("search"))
+                               set(loaded.media), templates_key, parser, searched[0], strings.get("search"))
     return result
 
 
@@ -249,7 +259,7 @@ BODIES_PARALLEL_MINIMUM = 300  # new Markdown bodies before a second process pay
 def render_all_bodies(items: list[Item], parser, file_links: bool, problems: Problems, reuse: dict,
                       workers: int, read_markdown) -> None:
     """Every item's Markdown as HTML; when many are new (a cold build), shared with forked workers."""
-    new = sum(1 for item in items if item.source not in reuse)
+    new = sum(1 for item in items if item.body_text != "" and item.source not in reuse)  # "": no body at all
     if workers < 2 or new < BODIES_PARALLEL_MINIMUM:
         render_bodies(items, parser, file_links, problems, reuse, read_markdown=read_markdown)
         return
@@ -330,21 +340,26 @@ def split_unchanged(specs: list[PageSpec], spec_keys: list[str], keys: ItemKeys,
     return stale, kept, fingerprints
 
 
-def write_fresh(specs: list[PageSpec], others: list[OutputFile], env, templates: Path, problems: Problems,
-                options: BuildOptions, result: BuildResult) -> list:
-    """Render straight into a staging folder and swap it in; on any error the staging goes."""
+def write_fresh(specs: list[PageSpec], others: list[OutputFile], late: Callable[[], list[OutputFile]], env,
+                templates: Path, problems: Problems, options: BuildOptions,
+                result: BuildResult) -> tuple[list, list[OutputFile]]:
+    """Render straight into a staging folder, add the files `late` makes after the pages, and
+    swap it in; on any error the staging goes."""
     staging = Staging(options.output_dir)
     try:
         others_written = sum(staging.put(file.path, file.content) for file in others)
         pages = render_pages_parallel(specs, env, templates, problems, options.workers, sink=staging.put)
         problems.raise_if_errors()
+        late_files = late()
+        problems.raise_if_errors()
+        others_written += sum(staging.put(file.path, file.content) for file in late_files)
         staging.commit()
     except BaseException:
         staging.abort()
         raise
     result.written = others_written + sum(page.written for page in pages)  # workers wrote some of them
-    result.unchanged = len(pages) + len(others) - result.written
-    return pages
+    result.unchanged = len(pages) + len(others) + len(late_files) - result.written
+    return pages, late_files
 
 
 def search_output(documents: list[SearchDocument], text, cache: BuildCache, reuse_output: bool,

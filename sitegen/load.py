@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ CONTENT_FOLDERS: dict[str, tuple[str, str]] = {
 }
 SINGLE_FILES: dict[str, str] = {"site.yaml": "site", "vocabulary.yaml": "vocabulary"}
 MEDIA_FOLDER = "media"
+SHARED_TEXT = 40  # scalars up to this length are interned (slugs, vocabulary words, dates)
 # YAML kinds whose Markdown body is a field rather than the text after the front matter.
 MARKDOWN_FIELDS = {"enterprise": "description"}
 
@@ -380,7 +382,7 @@ def _to_python(node: yaml.Node, path: KeyPath, positions: dict, seen: set[int], 
             key_line, key_column = key_node.start_mark.line + 1 + line_offset, key_node.start_mark.column + 1
             if not isinstance(key, (str, int)):
                 raise _YamlError(key_line, key_column, "een sleutel moet tekst zijn")
-            key = str(key)
+            key = sys.intern(str(key))  # the same few keys in thousands of files: one copy each
             if key in result:
                 first = positions[("key", *path, key)]
                 raise _YamlError(key_line, key_column, f"dubbele sleutel '{key}'",
@@ -394,8 +396,10 @@ def _to_python(node: yaml.Node, path: KeyPath, positions: dict, seen: set[int], 
                 for index, child in enumerate(node.value)]
     seen.add(id(node))
     if node.tag == "tag:yaml.org,2002:timestamp":
-        return node.value  # dates are checked (and parsed) by the schema, with Dutch messages
+        return sys.intern(node.value)  # dates are checked (and parsed) by the schema, with Dutch messages
     try:
-        return _constructor.construct_object(node, deep=True)
+        value = _constructor.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as error:
         raise _YamlError(line, column, f"ongeldige waarde: {error}") from None
+    # Slugs and vocabulary words repeat across files; one copy of each saves memory.
+    return sys.intern(value) if type(value) is str and len(value) <= SHARED_TEXT else value
