@@ -313,7 +313,9 @@ def _field_texts(document: SearchDocument, facets: dict[str, list[tuple[str, str
 
 
 def _document_key(document: SearchDocument, kind_label: object) -> bytes:
-    """A digest of everything of a document that the index shows or scores."""
+    """A digest of everything of a document that the index shows or scores. (A pickle writes a
+    string that occurs twice in `data` as a reference the second time: equal documents may then
+    differ in digest, which only makes one look edited; different ones never share one.)"""
     data = (document.url, document.kind, kind_label, document.title, document.summary, document.facets, document.body)
     return hashlib.sha1(pickle.dumps(data, protocol=5)).digest()[:16]
 
@@ -555,14 +557,16 @@ class SearchCache:
     one `bytes` of what scoring needs (see _decode). Words and stems are numbered in tables.
     Then what the last index was made of: the rounded field-length averages, the postings
     shards (bytes; their stems and postings are decoded again when an edit touches them),
-    the result shards, per facet value the ids of its documents, and the sorted word list.
+    the result shards (not pickled: made again from the documents), per facet value the ids
+    of its documents, and the sorted word list.
 
-    A build compares the digests. When the documents are the same in number and text of the
-    strings is unchanged and a few documents differ, it scores those again (tokenizing only
-    documents it has not seen) and edits only the postings whose values changed, the shards
-    that hold them, their result shards and facet values, and the manifest. Otherwise, or
-    when the averages move to another step, it scores every record again; only documents it
-    has no record for are tokenized. Either way the files are those of a build from scratch."""
+    A build finds the changed documents by their digests (in one process, by Python's hash()
+    first, see _quick_key). When the number of documents and the search text are the same and
+    a few documents differ, it scores those again (tokenizing only texts it has no record
+    for) and edits only the postings whose values changed, the shards that hold them, their
+    result shards and facet values, and the manifest. Otherwise, or when the averages move to
+    another step, it scores every record again, tokenizing only documents it has no record
+    for. Either way the files are those of a build from an empty cache."""
 
     def __init__(self):
         self.version = _STATE_VERSION
