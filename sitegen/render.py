@@ -303,6 +303,10 @@ def _link_reach(text: str) -> tuple[int, frozenset[str]]:
             frozenset(path.split("/", 1)[0] for path in paths if "/" in path))
 
 
+def _key_part(value: Any) -> Any:
+    return value if value is None or type(value) in (str, int, bool) else id(value)
+
+
 class Once:
     """once(macro): a function that renders macro(*args) once per render_pages run.
 
@@ -324,12 +328,14 @@ class Once:
         cache, linked = self.cache, self.linked
 
         @jinja2.pass_context
-        def render_once(context: jinja2.runtime.Context, *args: Any) -> Markup:
-            key = (id(macro), *(a if a is None or type(a) in (str, int, bool) else id(a) for a in args))
+        def render_once(context: jinja2.runtime.Context, *args: Any, **kwargs: Any) -> Markup:
+            key = (id(macro), *map(_key_part, args))
+            if kwargs:
+                key += tuple((name, _key_part(value)) for name, value in sorted(kwargs.items()))
             entry = cache.get(key)
             if entry is None:
-                text = macro(*args)
-                entry = cache[key] = ((macro, args), text, *_link_reach(text))
+                text = macro(*args, **kwargs)
+                entry = cache[key] = ((macro, args, kwargs), text, *_link_reach(text))
             url = context.resolve_or_missing("url")
             if url is marked_url or url is jinja2.utils.missing:  # called from such a template itself
                 return entry[1]

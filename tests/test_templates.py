@@ -18,7 +18,7 @@ import segno
 
 from sitegen.build import BuildOptions, build
 from sitegen.errors import BuildFailed
-from sitegen.render import absolute_linker, page_linker, qr_modules, qr_svg
+from sitegen.render import Once, absolute_linker, marked_url, page_linker, qr_modules, qr_svg
 from sitegen.urls import absolute_url, relative_url
 
 REPO = Path(__file__).resolve().parents[1]
@@ -217,6 +217,32 @@ def test_story_share_panel_has_qr_code_and_invitation(sample_site):
     assert panel.count("hidden>") == 3  # the three buttons wait for site.js
 
 
+
+def test_once_renders_a_part_once_and_gives_each_page_its_links():
+    import jinja2
+
+    calls = []
+    env = jinja2.Environment(autoescape=True)
+    env.globals.update(once=Once(), url=marked_url, count=calls.append)
+    parts = env.from_string("{% macro _card(path, heading='h3') %}{{ count(path) or \"\" }}<{{ heading }}>"
+                            "<a href=\"{{ url(path) }}\">x</a></{{ heading }}>{% endmacro %}"
+                            "{% set card = once(_card) %}").module
+    page = env.from_string("{{ card('verhalen/a/') }}{{ card('verhalen/a/', heading='h2') }}{{ card('verhalen/a/') }}")
+
+    def render(page_url: str) -> str:
+        link = page_linker(page_url)
+
+        def url(path: str) -> str:
+            return link(path)
+
+        url.folders = tuple(page_url.split("/")[:-1])
+        return page.render(card=parts.card, url=url)
+
+    assert render("verhalen/b/index.html") == '<h3><a href="../a/">x</a></h3><h2><a href="../a/">x</a></h2><h3><a href="../a/">x</a></h3>'
+    assert render("ondernemers/c/index.html") == ('<h3><a href="../../verhalen/a/">x</a></h3><h2><a href="../../verhalen/a/">x</a></h2>'
+                                                   '<h3><a href="../../verhalen/a/">x</a></h3>')
+    assert render("index.html") == '<h3><a href="verhalen/a/">x</a></h3><h2><a href="verhalen/a/">x</a></h2><h3><a href="verhalen/a/">x</a></h3>'
+    assert calls == ["verhalen/a/", "verhalen/a/"]  # once per set of arguments
 
 def test_no_link_placeholder_reaches_a_page(sample_site, sub_path_site):
     # Cards, header and footer leave placeholders for links (render.py: marked_url); every
