@@ -207,6 +207,7 @@ class ItemKeys:
     site) key on the digest without it: a text edit re-renders one page, not every list."""
 
     def __init__(self, items: list[Item]):
+        self.memo: dict[int, str] = {}  # id of a non-item dataclass (a term, a total) -> digest of its parts
         self.own = {id(item): item.source + item.digest for item in items}
         meta = {id(item): item.source + item.meta_digest for item in items}
         self.card = {id(item): digest(meta[id(item)],
@@ -214,7 +215,17 @@ class ItemKeys:
                      for item in items}
 
     def page(self, item: Item) -> str:
-        return digest(self.own[id(item)], [self.card.get(id(o), "?") for o in _linked(item, [f.name for f in fields(item)])])
+        return digest(self.own[id(item)], [self.card.get(id(o), "?") for o in _linked(item, _field_names(type(item)))])
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 def _collect(value: Any, keys: ItemKeys, out: list[str]) -> None:
@@ -227,9 +238,16 @@ def _collect(value: Any, keys: ItemKeys, out: list[str]) -> None:
         for key, element in value.items():
             out.append(repr(key))
             _collect(element, keys, out)
-    elif is_dataclass(value):
-        for item_field in fields(value):
-            _collect(getattr(value, item_field.name), keys, out)
+    elif is_dataclass(value) and not isinstance(value, type):
+        # Terms and totals appear on many pages (a theme on its page and on the themes
+        # page): walked once a build.
+        known = keys.memo.get(id(value))
+        if known is None:
+            parts: list[str] = []
+            for name in _field_names(type(value)):
+                _collect(getattr(value, name), keys, parts)
+            known = keys.memo[id(value)] = digest(parts)
+        out.append(known)
     else:
         out.append(repr(value))
 
