@@ -57,8 +57,8 @@ class BuildCache:
     search_paths: list[str] = field(default_factory=list)  # the search index's files, as last written
     search_index: Any = None  # search.SearchCache, made by the first build that needs one
     summary: dict[str, Any] = field(default_factory=dict)  # page count, next change, warnings
-    # In memory only (never pickled): the Jinja environment with its compiled templates and
-    # which templates read site-wide lists, both valid while the templates' digest holds.
+    # Valid while the templates' digest holds: which templates read site-wide lists, and (in
+    # memory only, never pickled) the Jinja environment with its compiled templates.
     templates_key: str = ""
     environment: Any = None
     site_wide: dict[str, bool] = field(default_factory=dict)
@@ -68,7 +68,7 @@ class BuildCache:
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state.update(templates_key="", environment=None, site_wide={}, last=None)
+        state.update(environment=None, last=None)
         return state
 
     @classmethod
