@@ -100,3 +100,33 @@ def test_foreign_host_headers_are_refused(served):
     port = base.rsplit(":", 1)[1]
     assert raw_get(base, "/", host=f"evil.example:{port}") == 403
     assert raw_get(base, "/", host=f"localhost:{port}") == 200
+
+
+def test_styles_revalidate_and_a_changed_style_comes_through(served):
+    """Pages are never cached; a style sheet may be, but the browser must ask, and an edit
+    within the same second still gives another ETag."""
+    root, base = served
+    address = base.split("//", 1)[1]
+
+    def get(path: str, etag: str | None = None):
+        connection = http.client.HTTPConnection(address, timeout=10)
+        connection.request("GET", path, headers={"If-None-Match": etag} if etag else {})
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+        return response.status, response.getheader("ETag"), response.getheader("Cache-Control"), body
+
+    status, etag, cache_control, _ = get("/static/site.css")
+    assert status == 200 and etag and cache_control == "no-cache"
+    assert get("/static/site.css", etag)[0] == 304
+    assert get("/")[2] == "no-store"
+
+    css = root / "templates/static/site.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.nieuw { color: #000; }\n", encoding="utf-8")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        status, new_etag, _, body = get("/static/site.css", etag)
+        if status == 200:
+            break
+        time.sleep(0.05)
+    assert status == 200 and new_etag != etag and b".nieuw" in body
