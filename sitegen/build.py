@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .cache import (CACHE_FOLDER, BuildCache, ItemKeys, content_key, digest, output_intact, page_fingerprint,
-                    site_wide_templates, source_stats, unchanged_summary)
+from .cache import CACHE_FOLDER, BuildCache, digest, output_intact, source_stats, unchanged_summary
 from .config import BuildOptions, site_config
 from .errors import BuildFailed, Problem, Problems
+from .fingerprint import ItemKeys, content_key, page_fingerprint, site_wide_templates
 from .feeds import FEED_SIZE, atom_feed, event_ics, events_ics, feed_files
 from .indexing import search_document, search_documents, searchable_items
 from .load import LoadedContent, load_content
@@ -166,7 +166,7 @@ def patch_text_edits(last: LastBuild, loaded: LoadedContent, valid: ValidContent
     events, or None when the edits were anything else.
 
     Such text shows only on the item's own page, in the search index and in the feeds
-    (cards and lists key on the digest without it; see cache.ItemKeys), so the last build's
+    (cards and lists key on the digest without it; see fingerprint.ItemKeys), so the last build's
     model and plan stay valid: redo those bodies, pages, index entries and feeds, and write
     what changed. The bytes are those of a full build; tests/test_incremental.py checks it."""
     files = {file.rel: file for file in loaded.files}
