@@ -342,6 +342,7 @@ def parse_yaml(text: str, line_offset: int = 0,
 
 
 _constructor = yaml.SafeLoader("")
+_STR_TAG = "tag:yaml.org,2002:str"
 # libyaml's parser is an order of magnitude faster and gives the same node marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -397,6 +398,9 @@ def _to_python(node: yaml.Node, path: KeyPath, positions: dict, seen: set[int], 
     seen.add(id(node))
     if node.tag == "tag:yaml.org,2002:timestamp":
         return sys.intern(node.value)  # dates are checked (and parsed) by the schema, with Dutch messages
+    if node.tag == _STR_TAG:  # most values: the constructor's machinery only copies the text
+        value = node.value
+        return sys.intern(value) if len(value) <= SHARED_TEXT else value
     try:
         value = _constructor.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as error:
