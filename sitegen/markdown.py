@@ -66,6 +66,12 @@ def make_parser(raw_html: bool) -> MarkdownIt:
     return parser
 
 
+def squeeze_spaces(text: str) -> str:
+    r"""Runs of whitespace as one space, none at the ends: re.sub(r"\s+", " ", text).strip(),
+    since str.split() and the regex agree on what whitespace is, at a fraction of the cost."""
+    return " ".join(text.split())
+
+
 def render_markdown(parser: MarkdownIt, body: str, file_dir: str, resolve: Resolver) -> RenderedMarkdown:
     """Render `body`; `file_dir` is the file's folder relative to content/ (e.g. 'cases')."""
     if getattr(parser, "sitegen_plain", False):
@@ -88,7 +94,7 @@ def render_markdown(parser: MarkdownIt, body: str, file_dir: str, resolve: Resol
                 _rewrite_link(token, line, file_dir, resolve, problems)
         text_parts.append("\n")
     rendered = parser.renderer.render(tokens, parser.options, {})
-    return RenderedMarkdown(rendered, re.sub(r"\s+", " ", "".join(text_parts)).strip(), problems)
+    return RenderedMarkdown(rendered, squeeze_spaces("".join(text_parts)), problems)
 
 
 def _rewrite_link(token, line: int, file_dir: str, resolve: Resolver, problems: list[LinkProblem]) -> None:
@@ -240,7 +246,7 @@ def render_plain(parser: MarkdownIt, body: str, file_dir: str, resolve: Resolver
                 words.append(" ")
             html_parts.append(f"</{kind}>\n")
         words.append(" ")
-    return RenderedMarkdown("".join(html_parts), re.sub(r"\s+", " ", "".join(words)).strip(), problems)
+    return RenderedMarkdown("".join(html_parts), squeeze_spaces("".join(words)), problems)
 
 
 def render_bodies(items, parser: MarkdownIt, file_links: bool, problems, reuse: dict | None = None,

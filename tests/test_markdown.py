@@ -127,3 +127,12 @@ def test_plain_path_takes_a_typical_story():
 ])
 def test_other_bodies_go_to_markdown_it(body):
     assert render_plain(make_parser(False), body, "cases", URLS.get) is None
+
+
+def test_squeezing_spaces_matches_the_regular_expression():
+    import re
+
+    from sitegen.markdown import squeeze_spaces
+
+    for text in ["", "  a  b ", "a\tb\nc\u00a0d\u2003e\u3000f", "\x1c\x1dx\x1e\x1fy\x85z\u2028\u2029", "geen"]:
+        assert squeeze_spaces(text) == re.sub(r"\s+", " ", text).strip()
