@@ -16,7 +16,7 @@ from typing import Callable
 from .cache import CACHE_FOLDER, BuildCache, digest, output_intact, source_stats, unchanged_summary
 from .config import BuildOptions, site_config
 from .errors import BuildFailed, Problem, Problems
-from .fingerprint import ItemKeys, content_key, page_fingerprint, site_wide_templates
+from .fingerprint import ItemKeys, TemplateFacts, analyse_templates, content_key, page_fingerprint
 from .feeds import FEED_SIZE, atom_feed, event_ics, events_ics, feed_files
 from .indexing import search_document, search_documents, searchable_items
 from .load import LoadedContent, load_content
@@ -112,14 +112,14 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
     templates_key = templates_digest(templates)
     strings = load_strings(templates, problems)
     if cache.templates_key != templates_key:  # compiled templates are reused until one changes
-        cache.templates_key, cache.environment, cache.site_wide = templates_key, None, {}
+        cache.templates_key, cache.environment, cache.template_facts = templates_key, None, None
     env = cache.environment = make_environment(templates, site, strings, cache.environment,
                                                bytecode_folder(options) if write else None)
-    if not cache.site_wide:
-        cache.site_wide = site_wide_templates(env)
+    if not isinstance(cache.template_facts, TemplateFacts):
+        cache.template_facts = analyse_templates(env)
     specs = plan_pages(site)
     keys = ItemKeys(all_items(site))
-    spec_keys = page_keys(specs, site, templates_key, cache.site_wide)
+    spec_keys = page_keys(specs, site, strings, cache.template_facts)
     stale, kept, fingerprints = split_unchanged(specs, spec_keys, keys, cache, reuse_output)
     others = [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
     others += copy_assets(options.source, loaded.media)
@@ -317,13 +317,22 @@ def templates_digest(templates: Path) -> str:
                          for p in templates.rglob("*") if p.is_file()))
 
 
-def page_keys(specs: list[PageSpec], site: Site, templates_key: str, site_wide: dict[str, bool]) -> list[str]:
-    """Per page, the key its fingerprint starts from: what every page depends on (templates,
-    configuration, vocabulary, tips and pages, the date), plus all content for site-wide pages."""
+def page_keys(specs: list[PageSpec], site: Site, strings, templates: TemplateFacts) -> list[str]:
+    """Per page, the key its fingerprint starts from: what every page depends on (UI strings,
+    configuration, vocabulary, tips and pages, the date), the templates it is made with, and
+    all content for pages whose templates read site-wide lists."""
     shared = [(item.source, item.digest, item.body_html) for item in [*site.tips, *site.pages]]
-    global_key = digest(templates_key, site.config, site.vocabulary, shared, site.today)
+    global_key = digest(strings, site.config, site.vocabulary, shared, site.today)
     whole_site_key = digest(global_key, content_key(site))
-    return [whole_site_key if site_wide.get(spec.template, True) else global_key for spec in specs]
+    by_template: dict[str, str] = {}
+    result = []
+    for spec in specs:
+        key = by_template.get(spec.template)
+        if key is None:
+            start = whole_site_key if templates.site_wide.get(spec.template, True) else global_key
+            key = by_template[spec.template] = digest(start, templates.keys.get(spec.template, templates.everything))
+        result.append(key)
+    return result
 
 
 def split_unchanged(specs: list[PageSpec], spec_keys: list[str], keys: ItemKeys, cache: BuildCache,

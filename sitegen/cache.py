@@ -17,7 +17,7 @@ from typing import Any
 CACHE_FOLDER = ".sitegen-cache"
 CACHE_FILE = "state.pickle"
 INDEX_FILE = "index.pickle"  # just enough to tell that nothing changed, read without the rest
-FORMAT = 7
+FORMAT = 8
 
 
 
@@ -53,11 +53,12 @@ class BuildCache:
     search_paths: list[str] = field(default_factory=list)  # the search index's files, as last written
     search_index: Any = None  # search.SearchCache, made by the first build that needs one
     summary: dict[str, Any] = field(default_factory=dict)  # page count, next change, warnings
-    # Valid while the templates' digest holds: which templates read site-wide lists, and (in
-    # memory only, never pickled) the Jinja environment with its compiled templates.
+    # Valid while the templates' digest holds: what their syntax trees tell (a
+    # fingerprint.TemplateFacts) and, in memory only (never pickled), the Jinja environment
+    # with its compiled templates.
     templates_key: str = ""
     environment: Any = None
-    site_wide: dict[str, bool] = field(default_factory=dict)
+    template_facts: Any = None
     # The last successful build's model and plan (build.LastBuild), so that a text-only edit
     # patches it instead of building again; serve keeps it, a `sitegen build` run never has it.
     last: Any = None

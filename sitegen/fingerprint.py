@@ -6,7 +6,7 @@ needs the model, and importing it would cost that build a third of its time."""
 
 from __future__ import annotations
 
-from dataclasses import fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 from .cache import digest
@@ -18,38 +18,57 @@ SITE_WIDE = {"cases", "enterprises", "organisations", "procurements", "events", 
              "upcoming_events", "past_events"}
 
 
-def site_wide_templates(env) -> dict[str, bool]:
-    """For each template: whether it (or anything it extends, includes or imports) reads site-wide lists."""
+@dataclass
+class TemplateFacts:
+    """What the templates' syntax trees tell about the pages they make."""
+
+    site_wide: dict[str, bool]  # reads site-wide lists, itself or through a template it uses
+    keys: dict[str, str]  # digest of the template and of every template it extends, includes or imports
+    everything: str  # digest of all templates: the key of a template that uses one by a computed name
+
+
+def analyse_templates(env) -> TemplateFacts:
+    """Facts about every template, so that a template edit re-renders only the pages that use it."""
     import jinja2  # here, not at the top, so that a build with nothing to do stays light
     import jinja2.meta
     from jinja2 import nodes
 
+    sources: dict[str, str] = {}
     direct: dict[str, bool] = {}
     references: dict[str, set[str]] = {}
+    open_ended: set[str] = set()  # a syntax error, or a reference by a computed name
     for name in env.list_templates(filter_func=lambda n: n.endswith((".html", ".xml", ".txt"))):
-        source = env.loader.get_source(env, name)[0]
+        sources[name] = source = env.loader.get_source(env, name)[0]
         try:
             tree = env.parse(source)
         except jinja2.TemplateSyntaxError:
             direct[name], references[name] = True, set()
+            open_ended.add(name)
             continue
         direct[name] = any(isinstance(node.node, nodes.Name) and node.node.name == "site" and node.attr in SITE_WIDE
                            for node in tree.find_all(nodes.Getattr))
-        references[name] = {ref for ref in jinja2.meta.find_referenced_templates(tree) if ref}
-    result: dict[str, bool] = {}
+        found = set(jinja2.meta.find_referenced_templates(tree))
+        if None in found or not found <= sources.keys() | set(env.list_templates()):
+            open_ended.add(name)
+        references[name] = {ref for ref in found if ref}
+    everything = digest(sorted(sources.items()))
 
-    def visit(name: str, trail: frozenset = frozenset()) -> bool:
-        if name in result:
-            return result[name]
-        if name in trail:
-            return False
-        value = direct.get(name, True) or any(visit(ref, trail | {name}) for ref in references.get(name, ()))
-        result[name] = value
-        return value
+    def used(name: str) -> set[str]:
+        seen, stack = set(), [name]
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.add(current)
+                stack.extend(references.get(current, ()))
+        return seen
 
-    for name in direct:
-        visit(name)
-    return result
+    site_wide, keys = {}, {}
+    for name in sources:
+        closure = used(name)
+        site_wide[name] = any(direct.get(other, True) for other in closure)
+        keys[name] = everything if closure & open_ended or not closure <= sources.keys() else \
+            digest(sorted((other, sources[other]) for other in closure))
+    return TemplateFacts(site_wide, keys, everything)
 
 
 # What a card of an item shows of the items it links to (a story card names its buyer, an

@@ -254,3 +254,19 @@ def test_a_body_whose_link_target_comes_back_is_rendered_from_its_file_again(tmp
     clean = tmp_path / "clean"
     build(BuildOptions(source=root, output=clean, today=FIXED_TODAY, use_cache=False))
     assert read_tree(root / "output") == read_tree(clean)
+
+
+def test_a_template_edit_re_renders_only_the_pages_made_with_it(tmp_path):
+    root = copy_site(tmp_path / "site")
+    editor = Editor(root, 0)
+    options = BuildOptions(source=root, output=root / "output", today=FIXED_TODAY)
+    first = build(options)
+    terms = sum(1 for spec_path in (root / "output").rglob("index.html")
+                if spec_path.relative_to(root / "output").parts[0] in ("themas", "categorieen", "gemeenten", "routes")
+                and len(spec_path.relative_to(root / "output").parts) == 3)
+    term = root / "templates/term.html"
+    editor.write(term, term.read_text(encoding="utf-8") + "{# een opmerking #}\n")
+    assert build(options).rendered == terms  # each theme, category, municipality and route page
+    macros = root / "templates/macros.html"  # imported by nearly every page
+    editor.write(macros, macros.read_text(encoding="utf-8") + "{# een opmerking #}\n")
+    assert build(options).rendered > first.page_count / 2
