@@ -26,7 +26,7 @@ from .output import OutputFile, Staging, check_paths, update_output
 from .render import PageSpec, load_strings, make_environment, plan_pages, render_pages, render_pages_parallel
 from .schema import ValidContent, validate_content
 from .search import INDEX_DIR, SearchCache, SearchDocument, build_search_files
-from .workers import fork_map, split
+from .workers import affordable, fork_map, split
 
 # Kinds whose Markdown text shows on their own page only (plus the search index and feeds);
 # the text of tips and pages shows elsewhere too, so an edit there takes a full rebuild.
@@ -91,7 +91,7 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
     if reuse_output and sources == cache.sources:
         return unchanged_result({**cache.summary, "files": len(cache.outputs)})
     loaded = load_content(options.source, problems, cache.files, cache.saved_at - 2_000_000_000, sources,
-                          options.workers)
+                          affordable(options.workers, options.memory_budget_mb))
     valid = validate_content(loaded.files, loaded.media, problems, cache.checked)
     problems.raise_if_errors()
     last, cache.last = cache.last, None  # a build that fails below must not leave a half-patched model
@@ -104,7 +104,8 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
     config = site_config(valid.site, options.base_url, options.file_links)
     site = make_site(valid.items, config, valid.vocabulary, options.today, options.drafts)
     parser = make_parser(config.raw_html)
-    render_all_bodies(all_items(site), parser, config.file_links, problems, cache.bodies, options.workers,
+    render_all_bodies(all_items(site), parser, config.file_links, problems, cache.bodies,
+                      affordable(options.workers, options.memory_budget_mb),
                       read_markdown(loaded.files))
     problems.raise_if_errors()
     forget_details(loaded.files)
@@ -139,7 +140,8 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
     if write and not reuse_output:
         pages, index = write_fresh(stale, others, index_files, env, templates, problems, options, result)
     else:
-        pages = render_pages_parallel(stale, env, templates, problems, options.workers)
+        pages = render_pages_parallel(stale, env, templates, problems,
+                                      affordable(options.workers, options.memory_budget_mb))
         problems.raise_if_errors()
         index = index_files()
         problems.raise_if_errors()
@@ -357,7 +359,8 @@ def write_fresh(specs: list[PageSpec], others: list[OutputFile], late: Callable[
     staging = Staging(options.output_dir)
     try:
         others_written = sum(staging.put(file.path, file.content) for file in others)
-        pages = render_pages_parallel(specs, env, templates, problems, options.workers, sink=staging.put)
+        pages = render_pages_parallel(specs, env, templates, problems,
+                                      affordable(options.workers, options.memory_budget_mb), sink=staging.put)
         problems.raise_if_errors()
         late_files = late()
         problems.raise_if_errors()

@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--base-url", help="adres van de site, overschrijft base_url uit site.yaml")
     build.add_argument("--drafts", action="store_true", help="neem concepten en verhalen met een datum in de toekomst mee")
     build.add_argument("--file-links", action="store_true", help="links eindigen op index.html, om de site vanaf schijf te openen")
+    build.add_argument("--max-memory", type=int, default=1000, metavar="MB",
+                       help="bouw met minder processen als het geheugen anders boven MB komt (standaard 1000)")
 
     check = commands.add_parser("check", help="controleer alle inhoud zonder iets te schrijven")
     _common(check)
@@ -64,7 +66,8 @@ def _options(args):
     from .config import BuildOptions
     output = Path(args.output).resolve() if getattr(args, "output", None) else None
     return BuildOptions(source=_source(args.source), output=output, base_url=getattr(args, "base_url", None),
-                        drafts=args.drafts, strict=args.strict, file_links=getattr(args, "file_links", False))
+                        drafts=args.drafts, strict=args.strict, file_links=getattr(args, "file_links", False),
+                        memory_budget_mb=getattr(args, "max_memory", 1000))
 
 
 def _report_failure(error: BuildFailed) -> int:

@@ -60,6 +60,9 @@ class BuildOptions:
     file_links: bool = False
     today: dt.date = field(default_factory=dt.date.today)
     workers: int = field(default_factory=lambda: min(os.cpu_count() or 1, 4))
+    # Forked workers are used only while the build's estimated memory stays under this many
+    # MB (workers.affordable); beyond it a large site builds in fewer processes, more slowly.
+    memory_budget_mb: int = 1000
     use_cache: bool = True  # keep incremental state in <source>/.sitegen-cache between runs
 
     @property

@@ -6,6 +6,7 @@ free and send back only their results. Where fork does not exist, everything run
 from __future__ import annotations
 
 import multiprocessing
+import os
 from typing import Callable, Sequence, TypeVar
 
 Chunk = TypeVar("Chunk")
@@ -14,6 +15,30 @@ Result = TypeVar("Result")
 
 def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+# What one more forked worker adds to the memory of the build, as a share of this process's
+# resident size: it writes to most of the pages it reads (reference counts), and keeps parts
+# of its own. Measured 0.7 at 20,000 stories, with this process growing 0.15 meanwhile.
+WORKER_SHARE = 0.8
+GROWTH = 1.15
+
+
+def resident_mb() -> float:
+    """This process's resident memory in MB (0 where it cannot be told)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def affordable(workers: int, budget_mb: float) -> int:
+    """How many of `workers` processes fit in the memory budget, at least one."""
+    size = resident_mb()
+    while workers > 1 and size * (GROWTH + WORKER_SHARE * (workers - 1)) > budget_mb:
+        workers -= 1
+    return workers
 
 
 def split(items: Sequence, parts: int) -> list[list]:

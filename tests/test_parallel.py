@@ -74,3 +74,25 @@ def test_problems_found_in_workers_are_those_found_serially(tmp_path, monkeypatc
     serial = problems(1)
     assert any(line.startswith(page.relative_to(source).as_posix()) and "bestaat-niet.md" in line for line in serial)
     assert problems(2) == serial
+
+
+def test_workers_are_forked_only_within_the_memory_budget(monkeypatch):
+    from sitegen import workers
+
+    monkeypatch.setattr(workers, "resident_mb", lambda: 250.0)
+    assert workers.affordable(2, 1000) == 2  # 250 MB and a worker: about 490 MB
+    assert workers.affordable(4, 1000) == 4
+    monkeypatch.setattr(workers, "resident_mb", lambda: 560.0)
+    assert workers.affordable(2, 1000) == 1  # a worker would take the build past 1 GB
+    assert workers.affordable(2, 4000) == 2
+    monkeypatch.setattr(workers, "resident_mb", lambda: 2000.0)
+    assert workers.affordable(1, 1000) == 1  # always at least this process
+
+
+def test_max_memory_reaches_the_build_options():
+    from sitegen.cli import _options
+    import argparse
+
+    args = argparse.Namespace(output=None, source=".", base_url=None, drafts=False, strict=False, file_links=False,
+                              max_memory=3000)
+    assert _options(args).memory_budget_mb == 3000
