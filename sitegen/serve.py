@@ -7,6 +7,7 @@ and an error overlay instead of a reload when a build fails."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import os
 import sys
@@ -25,6 +26,7 @@ from .errors import BuildFailed, Problem, format_report
 TICK_SECONDS = 0.005  # how often the watcher is asked whether something changed
 SCAN_SECONDS = 0.1  # without file-system events: how often content/ and templates/ are scanned
 SETTLE_SECONDS = 0.02  # a burst of saves is done when nothing changed for this long
+IDLE_SECONDS = 2.0  # this long after a rebuild with no new saves, garbage is collected
 CLIENT_PATH = "/__sitegen__/live.js"
 CLIENT_SCRIPT = (Path(__file__).parent / "live.js").read_text(encoding="utf-8")
 
@@ -103,6 +105,7 @@ class Rebuilder:
         self.problems: list[Problem] = []
         self.watcher = SourceWatcher(options.source)
         self.changed_at: float | None = None
+        self.built_at: float | None = None  # until the idle collection after that build
         self.builds = 0
 
     def rebuild(self) -> bool:
@@ -118,6 +121,11 @@ class Rebuilder:
             return False
         self.builds += 1
         self.problems = []
+        # The kept model is large and long-lived: the cyclic collector would stop the server
+        # for a full pass over it at a random moment, maybe between a save and the reload.
+        # Frozen, it is skipped; collect_when_idle reclaims an older model's cycles later.
+        gc.freeze()
+        self.built_at = time.monotonic()
         if result.warnings:
             print(format_report(result.warnings), file=sys.stderr, flush=True)
         took = (time.perf_counter() - started) * 1000
@@ -129,12 +137,21 @@ class Rebuilder:
         if self.cache is not None and self.options.use_cache and self.cache.sources:
             self.cache.save(self.options.source)
 
+    def collect_when_idle(self, now: float) -> None:
+        """A full garbage collection, once, when no save came for a while after a build."""
+        if self.built_at is not None and self.changed_at is None and now - self.built_at >= IDLE_SECONDS:
+            self.built_at = None
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
+
     def poll(self) -> bool | None:
         """Called often; returns True/False after a rebuild, None when nothing happened."""
         now = time.monotonic()
         if self.watcher.changed():
             self.changed_at = now
             return None
+        self.collect_when_idle(now)
         if self.changed_at is not None and now - self.changed_at >= SETTLE_SECONDS:
             self.changed_at = None
             return self.rebuild()

@@ -51,3 +51,27 @@ def test_reading_sources_and_writing_output_are_not_changes(watcher, tmp_path):
     (tmp_path / "content/cases/verhaal.md").read_bytes()
     (tmp_path / "output/index.html").write_text("<html></html>", encoding="utf-8")
     assert not wait_for(watcher, 0.5)
+
+
+def test_serve_freezes_the_kept_model_and_collects_it_when_idle(tmp_path, monkeypatch):
+    import gc
+
+    from sites import FIXED_TODAY, copy_mini
+    from sitegen.config import BuildOptions
+
+    root = copy_mini(tmp_path / "site")
+    rebuilder = serve.Rebuilder(BuildOptions(source=root, output=root / "output", today=FIXED_TODAY, use_cache=False))
+    try:
+        assert rebuilder.rebuild()
+        assert gc.get_freeze_count() > 0  # the collector skips the model while serving
+        collected = []
+        monkeypatch.setattr(gc, "collect", lambda *args: collected.append(True) or 0)
+        rebuilder.collect_when_idle(rebuilder.built_at + 0.5)
+        assert not collected  # too soon after the build
+        rebuilder.collect_when_idle(rebuilder.built_at + serve.IDLE_SECONDS)
+        assert collected and rebuilder.built_at is None and gc.get_freeze_count() > 0
+        rebuilder.collect_when_idle(time.monotonic() + 60)
+        assert len(collected) == 1  # once per build
+    finally:
+        rebuilder.watcher.stop()
+        gc.unfreeze()
