@@ -247,6 +247,7 @@ def text_feeds(site: Site, items: list[Item]) -> list[tuple[str, bytes]]:
 
 def remember_patch(cache: BuildCache, options: BuildOptions, started: int, sources: dict, entries: dict,
                    result: BuildResult) -> None:
+    """What a patched build leaves to record; pages, outputs and the index were updated in place."""
     cache.saved_at, cache.sources, cache.files = started, sources, entries
     cache.summary = {**cache.summary, "warnings": result.warnings}
     if options.use_cache:
