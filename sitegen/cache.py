@@ -20,7 +20,6 @@ INDEX_FILE = "index.pickle"  # just enough to tell that nothing changed, read wi
 FORMAT = 8
 
 
-
 def digest(*parts: Any) -> str:
     hasher = hashlib.blake2b(digest_size=16)
     for part in parts:

@@ -47,7 +47,7 @@ class SourceFile:
     data: dict[str, Any] | None = None
     # position of each value, keyed by its path in the data, e.g. ("offerings", 0, "category");
     # ("key", *path) holds the position of a mapping key itself. Only messages need them, so
-    # they are dropped once checked (see forget_positions) and parsed again when asked for.
+    # they are dropped once checked (see forget_details) and parsed again when asked for.
     positions: dict[KeyPath, Position] | None = field(default_factory=dict)
     body: str | None = ""  # None once forgotten: see markdown()
     body_line: int = 1  # where the Markdown body starts: after the front matter, or a YAML field
@@ -69,13 +69,16 @@ class SourceFile:
     def key_position(self, key_path: KeyPath) -> Position:
         return self._positions().get(("key", *key_path)) or self.position(key_path)
 
-    def forget_details(self) -> None:
-        """Drop what only a message or a changed link target needs (see _positions and
+    def _details(self) -> dict[str, None]:
+        """What can be read from the file again when asked for (see _positions and
         markdown): a large site has millions of positions and megabytes of Markdown."""
-        if self.path:
-            self.positions = None
-            if self.rel.endswith(".md"):
-                self.body = None
+        if not self.path:
+            return {}
+        return {"positions": None, "body": None} if self.rel.endswith(".md") else {"positions": None}
+
+    def forget_details(self) -> None:
+        """Drop what only a message or a changed link target needs."""
+        self.__dict__.update(self._details())
 
     def markdown(self) -> str:
         """The Markdown after the front matter, read again if it was forgotten."""
@@ -90,12 +93,7 @@ class SourceFile:
         return self.positions
 
     def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        if self.path:
-            state["positions"] = None
-            if self.rel.endswith(".md"):
-                state["body"] = None
-        return state
+        return {**self.__dict__, **self._details()}
 
 
 @dataclass

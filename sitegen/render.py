@@ -9,7 +9,6 @@ import datetime as dt
 import json
 import math
 import re
-import multiprocessing
 import operator
 import traceback
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from markupsafe import Markup, escape
 from .errors import Problems
 from .model import FACETS, Site
 from .urls import absolute_url, relative_url
+from .workers import can_fork, fork_map
 
 PAGE_SIZE = 24
 STRINGS_FILE = "strings.nl.yaml"
@@ -486,43 +486,27 @@ PARALLEL_MINIMUM = 300  # below this many pages a second process costs more than
 def render_pages_parallel(specs: list[PageSpec], env: jinja2.Environment, templates: Path, problems: Problems,
                           workers: int, sink: Sink | None = None) -> list[RenderedFile]:
     """Render across `workers` processes (forked, so they share the finished Site for free)."""
-    if workers < 2 or len(specs) < PARALLEL_MINIMUM or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or len(specs) < PARALLEL_MINIMUM or not can_fork():
         return render_pages(specs, env, templates, problems, sink)
     for name in {spec.template for spec in specs}:
         try:
             env.get_template(name)  # compile once, before the fork, for every worker
         except Exception:  # noqa: BLE001 - reported with its line when the page renders
             pass
-    context = multiprocessing.get_context("fork")
-    chunks = [specs[index::workers] for index in range(workers)]
-    running = []
-    for chunk in chunks[1:]:
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_render_worker, args=(chunk, env, templates, sender, sink), daemon=True)
-        process.start()
-        sender.close()
-        running.append((chunk, receiver, process))
-    rendered = render_pages(chunks[0], env, templates, problems, sink)
-    for chunk, receiver, process in running:
-        try:
-            files, found = receiver.recv()
-        except (EOFError, OSError):  # a worker died: do its share here
-            found = Problems(strict=problems.strict)
-            files, found = render_pages(chunk, env, templates, found, sink), found.items
-        process.join()
+
+    def render(chunk: list[PageSpec]) -> tuple[list[RenderedFile], list]:
+        found = Problems(strict=problems.strict)
+        return render_pages(chunk, env, templates, found, sink), found.items
+
+    rendered: list[RenderedFile] = []
+    # Interleaved shares: neighbouring pages (one list, one kind) cost alike.
+    for files, found in fork_map(render, [specs[index::workers] for index in range(workers)]):
         rendered += files
-        known = {(p.path, p.line, p.message) for p in problems.items}
+        known = {(p.path, p.line, p.message) for p in problems.items}  # a broken template, once
         problems.extend(p for p in found if (p.path, p.line, p.message) not in known)
     order = {spec.path: index for index, spec in enumerate(specs)}
     rendered.sort(key=lambda file: order[file.path])
     return rendered
-
-
-def _render_worker(chunk: list[PageSpec], env: jinja2.Environment, templates: Path, sender, sink: Sink | None) -> None:
-    found = Problems()
-    files = render_pages(chunk, env, templates, found, sink)
-    sender.send((files, found.items))
-    sender.close()
 
 
 def page_linker(page_url: str, file_links: bool = False) -> Callable[[str], str]:
