@@ -86,12 +86,14 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
         if summary is not None:
             return unchanged_result(summary)
     cache = cache if cache is not None else open_cache(options, write)
-    sources = source_stats(options.source)
+    links: set[str] = set()
+    sources = source_stats(options.source, links)
     reuse_output = write and output_intact(options.output_dir, cache.outputs)
     if reuse_output and sources == cache.sources:
         return unchanged_result({**cache.summary, "files": len(cache.outputs)})
     loaded = load_content(options.source, problems, cache.files, cache.saved_at - 2_000_000_000, sources,
-                          affordable(options.workers, options.memory_budget_mb))
+                          affordable(options.workers, options.memory_budget_mb), links, cache.layout)
+    cache.layout = loaded.layout
     valid = validate_content(loaded.files, loaded.media, problems, cache.checked)
     problems.raise_if_errors()
     last, cache.last = cache.last, None  # a build that fails below must not leave a half-patched model

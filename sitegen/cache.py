@@ -17,7 +17,7 @@ from typing import Any
 CACHE_FOLDER = ".sitegen-cache"
 CACHE_FILE = "state.pickle"
 INDEX_FILE = "index.pickle"  # just enough to tell that nothing changed, read without the rest
-FORMAT = 8
+FORMAT = 9
 
 
 def digest(*parts: Any) -> str:
@@ -45,6 +45,7 @@ class BuildCache:
     saved_at: int = 0
     sources: dict[str, tuple[int, int]] = field(default_factory=dict)  # stat of content/ and templates/
     files: dict[str, Any] = field(default_factory=dict)  # rel -> (stat, SourceFile, problems)
+    layout: Any = None  # load.Layout: which content files there are, while none is added or removed
     checked: dict[str, Any] = field(default_factory=dict)  # rel -> (key, data, problems)
     bodies: dict[str, Any] = field(default_factory=dict)  # source -> (digest, {target: url}, html, text, problems)
     pages: dict[str, str] = field(default_factory=dict)  # output path -> fingerprint
@@ -79,15 +80,25 @@ class BuildCache:
             return cls(key=key)
         return cache
 
-    def save(self, source: Path) -> None:
+    def save(self, source: Path, create: bool = True) -> None:
+        """Write the whole cache; with create=False only into a cache folder that still exists."""
         folder = source / CACHE_FOLDER
-        folder.mkdir(exist_ok=True)
+        if create:
+            folder.mkdir(exist_ok=True)
+        self._write(folder, CACHE_FILE, self)
+        self.save_index(source)
+
+    def save_index(self, source: Path) -> None:
+        """Write just what `unchanged_summary` reads (the build server's output changes it)."""
         index = {"key": self.key, "sources": self.sources, "outputs": self.outputs, "summary": self.summary}
-        for name, value in ((CACHE_FILE, self), (INDEX_FILE, index)):
-            temporary = folder / f"{name}.{os.getpid()}"
-            with open(temporary, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, folder / name)
+        self._write(source / CACHE_FOLDER, INDEX_FILE, index)
+
+    @staticmethod
+    def _write(folder: Path, name: str, value: Any) -> None:
+        temporary = folder / f"{name}.{os.getpid()}"
+        with open(temporary, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, folder / name)
 
 
 def unchanged_summary(source: Path, output: Path, key: str) -> dict | None:
@@ -104,8 +115,9 @@ def unchanged_summary(source: Path, output: Path, key: str) -> dict | None:
     return {**index["summary"], "files": len(index["outputs"])}
 
 
-def source_stats(source: Path) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every file under content/ and templates/."""
+def source_stats(source: Path, links: set[str] | None = None) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every file under content/ and templates/ (of a symbolic link itself,
+    not where it points; its path goes into `links` as well, when given)."""
     state: dict[str, tuple[int, int]] = {}
     for folder in ("content", "templates"):
         stack = [str(source / folder)]
@@ -123,6 +135,8 @@ def source_stats(source: Path) -> dict[str, tuple[int, int]]:
                     except OSError:
                         continue
                     state[entry.path] = (info.st_mtime_ns, info.st_size)
+                    if links is not None and entry.is_symlink():
+                        links.add(entry.path)
     return state
 
 

@@ -102,6 +102,7 @@ class LoadedContent:
     media: set[str]  # paths relative to content/, e.g. "media/logo.svg"
     # rel -> ((mtime, size), SourceFile, problems): what a later build may reuse
     entries: dict[str, tuple] = field(default_factory=dict)
+    layout: Layout | None = None
 
 
 class _YamlError(Exception):
@@ -113,25 +114,81 @@ class _YamlError(Exception):
 PARALLEL_MINIMUM = 500  # files to parse before a second process pays for itself
 
 
+@dataclass
+class Layout:
+    """Which files under content/ are what, in the order they are read. It stays the same
+    from build to build until a file is added, removed or renamed, so a rebuild reuses it."""
+
+    paths: frozenset[str]  # every path of the scan it was made from
+    files: list[tuple[str, bool, str, str, str]]  # (path, whether a link, rel, kind, slug)
+    media: set[str]  # paths relative to content/, e.g. "media/logo.svg"
+    problems: list[tuple[str, str, str]]  # (severity, rel, message) about files left out
+    reusable: bool = True  # not with links: where a link points can change unseen
+
+    def fits(self, stats: dict[str, tuple[int, int]], links: set[str]) -> bool:
+        return self.reusable and not links and stats.keys() == self.paths
+
+
 def load_content(source: Path, problems: Problems, reuse: dict[str, tuple] | None = None,
                  trusted_before: int = 0, stats: dict[str, tuple[int, int]] | None = None,
-                 workers: int = 1) -> LoadedContent:
+                 workers: int = 1, links: set[str] | None = None, layout: Layout | None = None) -> LoadedContent:
     """Discover and parse every content file under `source/content`.
 
+    `stats` holds (mtime, size) of every file under the source (cache.source_stats, which
+    also names the symbolic `links` among them); without it, they are looked up here.
     `reuse` holds the entries of a previous load; a file whose size and modification time
-    are unchanged (and older than `trusted_before`, in ns) is not read again. `stats` may
-    hold those of every file already (cache.source_stats), which saves asking again. Many
-    files to parse are shared among `workers` processes."""
+    are unchanged (and older than `trusted_before`, in ns) is not read again, and `layout`
+    the previous layout. Many files to parse are shared among `workers` processes."""
     content_root = source / "content"
-    media: set[str] = set()
     if not content_root.is_dir():
         problems.error("content", 1, 1, "map 'content/' niet gevonden", "geef de bronmap op met --source")
-        return LoadedContent([], media, {})
-    stats = {} if stats is None else stats
+        return LoadedContent([], set(), {})
+    if stats is None:
+        from .cache import source_stats
+        links = set()
+        stats = source_stats(source, links)
+    links = links or set()
+    if layout is None or not layout.fits(stats, links):
+        layout = plan_layout(content_root, stats, links)
+    for severity, rel, message in layout.problems:
+        (problems.error if severity == "error" else problems.warning)(rel, 1, 1, message)
     reuse = reuse or {}
-    found: list[tuple[str, tuple[int, int], str, str, str]] = []  # (path, stat, rel, kind, slug)
-    for path, linked, rel_content in _walk(content_root, problems):
+    found = [(path, os_stat(path) if linked else stats[path], rel, kind, slug)
+             for path, linked, rel, kind, slug in layout.files]
+    stale = [entry for entry in found if _stale(reuse.get(entry[2]), entry[1], trusted_before)]
+    parsed = dict(parse_files(stale, problems.strict, workers))
+    entries: dict[str, tuple] = {}
+    files: list[SourceFile] = []
+    for path, stat, rel, kind, slug in found:
+        entry = parsed.get(rel) or reuse[rel]
+        entries[rel] = entry
+        problems.extend(entry[2])
+        files.append(entry[1])
+    return LoadedContent(files, set(layout.media), entries, layout)
+
+
+def os_stat(path: str) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_mtime_ns, info.st_size
+
+
+def plan_layout(content_root: Path, stats: dict[str, tuple[int, int]], links: set[str]) -> Layout:
+    """The files under content/, from a scan of the source: each folder's files in name
+    order, then its subfolders in name order. Files that are no content are left out with a
+    warning; links that leave content/ are refused."""
+    root = str(content_root) + os.sep
+    root_resolved = content_root.resolve()
+    below = sorted((walk_order(path[len(root):]), path) for path in stats if path.startswith(root))
+    files, media, problems = [], set(), []
+    for _, path in below:
+        rel_content = path[len(root):].replace(os.sep, "/")
         rel = "content/" + rel_content
+        linked = path in links
+        if linked:
+            target = Path(path).resolve()
+            if not target.is_relative_to(root_resolved) or not target.is_file():
+                problems.append(("error", rel, "symbolische link wijst buiten de map content/ en wordt geweigerd"))
+                continue
         parts = rel_content.split("/")
         name = parts[-1]
         if parts[0] == MEDIA_FOLDER:
@@ -145,28 +202,20 @@ def load_content(source: Path, problems: Problems, reuse: dict[str, tuple] | Non
                 continue
             slug, dot, suffix = name.rpartition(".")
             if not dot or not slug or "." + suffix != extension:
-                problems.warning(rel, 1, 1, f"bestand wordt overgeslagen: verwacht een '{extension}'-bestand")
+                problems.append(("warning", rel, f"bestand wordt overgeslagen: verwacht een '{extension}'-bestand"))
                 continue
         else:
             if not name.startswith("."):
-                problems.warning(rel, 1, 1, "bestand hoort niet bij een bekend inhoudstype en wordt overgeslagen")
+                problems.append(("warning", rel, "bestand hoort niet bij een bekend inhoudstype en wordt overgeslagen"))
             continue
-        stat = None if linked else stats.get(path)
-        if stat is None:
-            info = os.stat(path)
-            stat = (info.st_mtime_ns, info.st_size)
-        found.append((path, stat, rel, kind, slug))
+        files.append((path, linked, rel, kind, slug))
+    return Layout(frozenset(stats), files, media, problems, reusable=not links)
 
-    stale = [entry for entry in found if _stale(reuse.get(entry[2]), entry[1], trusted_before)]
-    parsed = dict(parse_files(stale, problems.strict, workers))
-    entries: dict[str, tuple] = {}
-    files: list[SourceFile] = []
-    for path, stat, rel, kind, slug in found:
-        entry = parsed.get(rel) or reuse[rel]
-        entries[rel] = entry
-        problems.extend(entry[2])
-        files.append(entry[1])
-    return LoadedContent(files, media, entries)
+
+def walk_order(rel: str) -> tuple[tuple[int, str], ...]:
+    """Sort key: a folder's own files (0) before its subfolders (1), each by name."""
+    parts = rel.split(os.sep)
+    return (*((1, part) for part in parts[:-1]), (0, parts[-1]))
 
 
 def _stale(entry: tuple | None, stat: tuple[int, int], trusted_before: int) -> bool:
@@ -185,37 +234,6 @@ def parse_files(stale: list[tuple], strict: bool, workers: int) -> list[tuple[st
     if workers < 2 or len(stale) < PARALLEL_MINIMUM:
         return parse(stale)
     return [pair for chunk in fork_map(parse, split(stale, workers)) for pair in chunk]
-
-
-def _walk(content_root: Path, problems: Problems):
-    """Yield (path, whether it is a link, path relative to content/) of regular files, folder
-    by folder in sorted order; refuse links that leave content/. Strings, not Paths: this
-    runs on every rebuild, over every file."""
-    root = str(content_root)
-    root_resolved = content_root.resolve()
-
-    def visit(folder: str):
-        try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError:
-            return
-        subfolders = []
-        for entry in entries:
-            rel = entry.path[len(root) + 1:]
-            if entry.is_symlink():
-                target = Path(entry.path).resolve()
-                if not target.is_relative_to(root_resolved) or not target.is_file():
-                    problems.error(f"content/{rel}", 1, 1, "symbolische link wijst buiten de map content/ en wordt geweigerd")
-                    continue
-                yield entry.path, True, rel
-            elif entry.is_dir():
-                subfolders.append(entry.path)
-            else:
-                yield entry.path, False, rel
-        for subfolder in subfolders:
-            yield from visit(subfolder)
-
-    yield from visit(root)
 
 
 def decode_text(raw: bytes, rel: str, problems: Problems) -> str | None:
