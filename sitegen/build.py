@@ -20,7 +20,7 @@ from .fingerprint import ItemKeys, TemplateFacts, analyse_templates, content_key
 from .feeds import FEED_SIZE, atom_feed, event_ics, events_ics, feed_files
 from .indexing import search_document, search_documents, searchable_items
 from .load import LoadedContent, load_content
-from .markdown import make_parser, render_bodies
+from .markdown import link_urls, make_parser, render_bodies
 from .model import Event, Item, Site, all_items, make_site, markdown_body
 from .output import OutputFile, Staging, check_paths, update_output
 from .render import PageSpec, load_strings, make_environment, plan_pages, render_pages, render_pages_parallel
@@ -60,6 +60,23 @@ class LastBuild:
     parser: object
     documents: list[SearchDocument]
     search_text: object
+    # Looked up by every patch, so made by the first: source -> item; id(item) -> the
+    # numbers of the pages that show its text, and of its search document; link targets.
+    lookups: dict | None = None
+
+    def lookup(self) -> dict:
+        if self.lookups is None:
+            items = all_items(self.site)
+            pages: dict[int, list[int]] = {}
+            for number, spec in enumerate(self.specs):
+                pages.setdefault(id(spec.context.get("item")), []).append(number)
+            self.lookups = {
+                "items": {item.source: item for item in items},
+                "pages": pages,
+                "documents": {id(item): number for number, item in enumerate(searchable_items(self.site))},
+                "urls": link_urls(items),
+            }
+        return self.lookups
 
 
 def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = None) -> BuildResult:
@@ -183,16 +200,18 @@ def patch_text_edits(last: LastBuild, loaded: LoadedContent, valid: ValidContent
     if templates_digest(templates) != last.templates_key:
         return None
     site = last.site
-    items = edited_items(site, changed, valid, last)
-    render_bodies(items, last.parser, options.file_links, problems, cache.bodies, link_targets=all_items(site))
+    lookup = last.lookup()
+    items = edited_items(lookup["items"], changed, valid, last)
+    render_bodies(items, last.parser, options.file_links, problems, cache.bodies, urls=lookup["urls"])
     problems.raise_if_errors()
     for item in items:
         last.keys.own[id(item)] = item.source + item.digest
     stale, fingerprints = [], {}
-    edited = {id(item) for item in items}
-    for spec, key in zip(last.specs, last.spec_keys):
-        if id(spec.context.get("item")) in edited:
-            fingerprints[spec.path] = fingerprint = page_fingerprint(spec.context, spec.template, key, last.keys)
+    for item in items:
+        for number in lookup["pages"].get(id(item), ()):
+            spec = last.specs[number]
+            fingerprints[spec.path] = fingerprint = page_fingerprint(spec.context, spec.template,
+                                                                     last.spec_keys[number], last.keys)
             if cache.pages.get(spec.path) != fingerprint:
                 stale.append(spec)
     pages = render_pages(stale, cache.environment, templates, problems)
@@ -202,10 +221,10 @@ def patch_text_edits(last: LastBuild, loaded: LoadedContent, valid: ValidContent
     old_index = set(cache.search_paths)
     if items:
         tip_titles = {tip.number: tip.title for tip in site.tips}
-        positions = {id(item): number for number, item in enumerate(searchable_items(site))}
-        for item in items:
-            last.documents[positions[id(item)]] = search_document(site, item, tip_titles)
-        files_out += search_output(last.documents, last.search_text, cache, True, problems)
+        edited = [lookup["documents"][id(item)] for item in items]
+        for item, number in zip(items, edited):
+            last.documents[number] = search_document(site, item, tip_titles)
+        files_out += search_output(last.documents, last.search_text, cache, True, problems, edited)
         problems.raise_if_errors()
     stats = update_output(files_out, options.output_dir, old_index if items else set())
     cache.pages.update(fingerprints)
@@ -220,10 +239,10 @@ def patch_text_edits(last: LastBuild, loaded: LoadedContent, valid: ValidContent
                        rendered=len(pages))
 
 
-def edited_items(site: Site, changed: list, valid: ValidContent, last: LastBuild) -> list[Item]:
+def edited_items(by_source: dict[str, Item], changed: list, valid: ValidContent, last: LastBuild) -> list[Item]:
     """The published items of the changed files, with their new Markdown in place."""
-    by_source = {item.source: item for item in all_items(site)}
-    data = {entry.file.rel: entry.data for entry in valid.items}
+    rels = {file.rel for file in changed}
+    data = {entry.file.rel: entry.data for entry in valid.items if entry.file.rel in rels}
     items = []
     for file in changed:
         last.files[file.rel] = (file.digest, file.meta_digest)
@@ -378,13 +397,13 @@ def write_fresh(specs: list[PageSpec], others: list[OutputFile], late: Callable[
 
 
 def search_output(documents: list[SearchDocument], text, cache: BuildCache, reuse_output: bool,
-                  problems: Problems) -> list[OutputFile]:
+                  problems: Problems, edited: list[int] | None = None) -> list[OutputFile]:
     """The search index. Its SearchCache redoes only what changed documents touch (and
     finds them faster than a digest of all documents would tell whether any did)."""
     try:
         if cache.search_index is None:
             cache.search_index = SearchCache()
-        files = sorted(build_search_files(documents, text, cache.search_index).items())
+        files = sorted(build_search_files(documents, text, cache.search_index, edited).items())
     except ValueError as error:
         problems.error("templates/strings.nl.yaml", 1, 1, str(error))
         return []

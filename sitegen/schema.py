@@ -673,21 +673,25 @@ def validate_content(files: list[SourceFile], media: set[str], problems: Problem
                                         sorted(media), problems.strict)).encode("utf-8"), digest_size=16).hexdigest()
     reuse = {} if reuse is None else reuse
     items: list[ValidItem] = []
+    tips: list[ValidItem] = []
     site_data = None
     for file in files:
         if file.data is None or file.kind == "vocabulary":
             continue
-        if file.kind != "site" and not SLUG_PATTERN.match(file.slug):
-            problems.error(file.rel, 1, 1, f"ongeldige bestandsnaam '{file.slug}'",
-                           "gebruik kleine letters, cijfers en streepjes, bijvoorbeeld " + (slugify(file.slug) or "mijn-bestand"))
-            continue
         key = (file.digest, context_key)
         entry = reuse.get(file.rel)
         if entry is None or entry[0] != key:
+            # A file with an entry had a valid name: the name is part of its path, the entry's key.
+            if file.kind != "site" and not SLUG_PATTERN.match(file.slug):
+                problems.error(file.rel, 1, 1, f"ongeldige bestandsnaam '{file.slug}'",
+                               "gebruik kleine letters, cijfers en streepjes, bijvoorbeeld "
+                               + (slugify(file.slug) or "mijn-bestand"))
+                continue
             found = Problems(strict=problems.strict)
             entry = (key, check_item(file, Context(file, found, vocabulary, known, media)), found.items)
             reuse[file.rel] = entry
-        problems.extend(entry[2])
+        if entry[2]:
+            problems.extend(entry[2])
         data = entry[1]
         if data is None:
             continue
@@ -695,7 +699,9 @@ def validate_content(files: list[SourceFile], media: set[str], problems: Problem
             site_data = data
         else:
             items.append(ValidItem(file, data))
-    _check_unique_tips(items, problems)
+            if file.kind == "tip":
+                tips.append(items[-1])
+    _check_unique_tips(tips, problems)
     if site_data is None:
         return None
     return ValidContent(site_data, vocabulary, items, media)

@@ -647,7 +647,8 @@ class SearchCache:
 
     # --- the build
 
-    def build(self, documents: list[SearchDocument], text: Mapping[str, Any]) -> dict[str, bytes]:
+    def build(self, documents: list[SearchDocument], text: Mapping[str, Any],
+              edited: list[int] | None = None) -> dict[str, bytes]:
         if not (isinstance(text, Mapping) and all(isinstance(text.get(section), Mapping)
                                                   for section in ("kinds", "facets", "js"))):
             raise ValueError(f"ontbrekende teksten voor zoeken: {', '.join(missing_text(text, documents))}")
@@ -655,7 +656,12 @@ class SearchCache:
             self.__init__()
         kind_labels = text["kinds"]
         text_key = _text_key(text)
-        quick = [_quick_key(document) for document in documents]
+        if edited is not None and self.quick is not None and len(self.quick) == len(documents):
+            quick = list(self.quick)  # the caller knows that the others are the same documents as before
+            for at in edited:
+                quick[at] = _quick_key(documents[at])
+        else:
+            quick = [_quick_key(document) for document in documents]
         keys = changed = None
         if self.ready and text_key == self.text_key and len(documents) == len(self.keys) and self.shards:
             limit = max(16, len(documents) // 16)
@@ -911,7 +917,7 @@ class SearchCache:
 
 
 def build_search_files(documents: list[SearchDocument], text: Mapping[str, Any],
-                       cache: SearchCache | None = None) -> dict[str, bytes]:
+                       cache: SearchCache | None = None, edited: list[int] | None = None) -> dict[str, bytes]:
     """All files of the search index, keyed by output-relative path.
 
     `text` is the `search` section of templates/strings.nl.yaml: `kinds` (kind -> label, the
@@ -922,7 +928,8 @@ def build_search_files(documents: list[SearchDocument], text: Mapping[str, Any],
     `cache`, a SearchCache kept by the caller between builds, lets a build after an edit redo
     only what the edit touched. The files are the same with or without it, and the same as
     those of a build from an empty SearchCache. Anything else (such as the dict of earlier
-    versions) counts as no cache."""
+    versions) counts as no cache. `edited`, when given, holds the positions of the only
+    documents that may differ from the cache's previous build; the rest are not compared."""
     if not isinstance(cache, SearchCache):
         cache = SearchCache()
-    return cache.build(documents, text)
+    return cache.build(documents, text, edited)
