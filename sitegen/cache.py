@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import CACHE_FOLDER, code_stats
 
-CACHE_FOLDER = ".sitegen-cache"
+
 CACHE_FILE = "state.pickle"
 INDEX_FILE = "index.pickle"  # just enough to tell that nothing changed, read without the rest
 FORMAT = 9
@@ -30,9 +31,7 @@ def digest(*parts: Any) -> str:
 
 def code_version() -> str:
     """Changes whenever sitegen's own code does, so an upgrade never reuses stale results."""
-    package = Path(__file__).parent
-    stats = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in package.glob("*.py"))
-    return digest(FORMAT, stats)
+    return digest(FORMAT, code_stats())
 
 
 @dataclass

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import os
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import BuildFailed, format_report
+from . import CACHE_FOLDER, __version__, code_stats, daemon
+
+# The rest is imported where it is used: `sitegen build` with a build server running should
+# spend its few milliseconds on the request, not on imports.
 
 
 def _source(path: str) -> Path:
@@ -28,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--file-links", action="store_true", help="links eindigen op index.html, om de site vanaf schijf te openen")
     build.add_argument("--max-memory", type=int, default=1000, metavar="MB",
                        help="bouw met minder processen als het geheugen anders boven MB komt (standaard 1000)")
+    build.add_argument("--no-daemon", action="store_true",
+                       help="start geen bouwserver en gebruik er geen (ook: SITEGEN_DAEMON=0; op CI staat hij uit)")
 
     check = commands.add_parser("check", help="controleer alle inhoud zonder iets te schrijven")
     _common(check)
@@ -63,57 +67,148 @@ def _common(command: argparse.ArgumentParser) -> None:
 
 
 def _options(args):
+    return options_from(_option_fields(args))
+
+
+def _option_fields(args) -> dict:
+    """The build options of a command, as plain data that can go to a build server."""
+    output = getattr(args, "output", None)
+    return {"source": str(_source(args.source)), "output": str(Path(output).resolve()) if output else None,
+            "base_url": getattr(args, "base_url", None), "drafts": args.drafts, "strict": args.strict,
+            "file_links": getattr(args, "file_links", False), "memory_budget_mb": getattr(args, "max_memory", 1000)}
+
+
+def options_from(fields: dict):
     from .config import BuildOptions
-    output = Path(args.output).resolve() if getattr(args, "output", None) else None
-    return BuildOptions(source=_source(args.source), output=output, base_url=getattr(args, "base_url", None),
-                        drafts=args.drafts, strict=args.strict, file_links=getattr(args, "file_links", False),
-                        memory_budget_mb=getattr(args, "max_memory", 1000))
+    return BuildOptions(**{**fields, "source": Path(fields["source"]),
+                           "output": Path(fields["output"]) if fields["output"] else None})
 
 
-def _report_failure(error: BuildFailed) -> int:
-    print(format_report(error.problems), file=sys.stderr)
+def _report_failure(error, err=None, github: bool | None = None) -> int:
+    from .errors import format_report
+    err = err or sys.stderr
+    print(format_report(error.problems, github), file=err)
     errors = sum(1 for p in error.problems if p.severity == "error")
-    print(f"{errors} fout(en) gevonden; er is niets geschreven.", file=sys.stderr)
+    print(f"{errors} fout(en) gevonden; er is niets geschreven.", file=err)
     return 1
 
 
-def _report_warnings(result) -> None:
+def _report_warnings(result, err=None, github: bool | None = None) -> None:
     if result.warnings:
-        print(format_report(result.warnings), file=sys.stderr)
+        from .errors import format_report
+        print(format_report(result.warnings, github), file=err or sys.stderr)
 
 
-def _next_change(result) -> None:
-    if result.next_change:
-        print(f"De uitvoer verandert op {result.next_change.isoformat()}: bouw de site dan opnieuw.")
+def _next_change(next_change, out=None) -> None:
+    if next_change:
+        print(f"De uitvoer verandert op {next_change.isoformat()}: bouw de site dan opnieuw.", file=out or sys.stdout)
 
 
 def cmd_build(args) -> int:
-    from .cache import unchanged_summary
-    options = _options(args)
+    fields = _option_fields(args)
+    cache_folder = Path(fields["source"]) / CACHE_FOLDER
+    with_server = daemon.enabled(args.no_daemon)
+    if with_server:  # a build server that holds this site's last build does it many times faster
+        reply = daemon.ask(cache_folder, server_request(fields))
+        if reply is not None:
+            sys.stdout.write(reply.get("out", ""))
+            sys.stderr.write(reply.get("err", ""))
+            return int(reply.get("code", 1))
+    from .cache import CACHE_FILE, BuildCache, unchanged_summary
+    options = options_from(fields)
     # Checked before the pipeline is even imported, so a build with nothing to do is instant.
     summary = unchanged_summary(options.source, options.output_dir, options.cache_key())
     if summary is not None:
         print(f"Niets veranderd sinds de vorige keer: {summary['pages']} pagina's in {options.output_dir}.")
-        if summary.get("next_change"):
-            print(f"De uitvoer verandert op {summary['next_change'].isoformat()}: bouw de site dan opnieuw.")
+        _next_change(summary.get("next_change"))
         return 0
-    from .build import build
+    if not with_server:
+        return build_and_report(options, None, sys.stdout, sys.stderr)
+    cache = BuildCache.load(options.source, options.cache_key())
+    code = build_and_report(options, cache, sys.stdout, sys.stderr)
+    if code == 0 and daemon.start(cache_folder, cache_folder / CACHE_FILE, server_handler(cache, options.source)):
+        SHARED_WITH_SERVER.append(cache)
+        minutes = daemon.IDLE_SECONDS // 60
+        print(f"Een bouwserver houdt deze build nog {minutes} minuten vast, zodat de volgende build sneller is "
+              "(uitzetten: --no-daemon).")
+    return code
+
+
+def build_and_report(options, cache, out, err, github: bool | None = None) -> int:
+    """Build, print what happened to `out` and `err` (with GitHub annotations if `github`;
+    None: when running in GitHub Actions), and return the exit code."""
+    from .build import BuildFailed, build
     try:
-        result = build(options)
+        result = build(options, cache=cache)
     except BuildFailed as error:
-        return _report_failure(error)
-    _report_warnings(result)
+        return _report_failure(error, err, github)
+    _report_warnings(result, err, github)
     if result.site is None:
-        print(f"Niets veranderd sinds de vorige keer: {result.page_count} pagina's in {options.output_dir}.")
+        print(f"Niets veranderd sinds de vorige keer: {result.page_count} pagina's in {options.output_dir}.", file=out)
     else:
         print(f"{result.page_count} pagina's in {options.output_dir}: {result.rendered} opnieuw gemaakt, "
-              f"{result.written} bestanden geschreven, {result.unchanged} ongewijzigd.")
-    _next_change(result)
+              f"{result.written} bestanden geschreven, {result.unchanged} ongewijzigd.", file=out)
+    _next_change(result.next_change, out)
     return 0
 
 
+# ---------------------------------------------------------------- build server (see daemon.py)
+
+def server_request(fields: dict) -> dict:
+    """What the server needs to build as this command would, and to tell whether it can:
+    the options, and the code and Python that would otherwise run."""
+    return {"options": fields, "code": code_stats(), "package": __file__, "python": sys.executable,
+            "github": os.environ.get("GITHUB_ACTIONS") == "true"}
+
+
+def server_handler(cache, source: Path) -> daemon.Handler:
+    """Builds on the cache this process holds, in memory, as serve does."""
+
+    code = code_stats()
+
+    def accepts(request: dict) -> bool:
+        if (request.get("code") != code or request.get("package") != __file__
+                or request.get("python") != sys.executable or not isinstance(request.get("options"), dict)):
+            return False
+        try:
+            options = options_from(request["options"])
+        except (TypeError, KeyError):
+            return False
+        return options.source == source and options.cache_key() == cache.key
+
+    def handle(request: dict) -> dict:
+        import dataclasses
+        import io
+        options = options_from(request["options"])
+        out, err = io.StringIO(), io.StringIO()
+        # use_cache=False: the cache stays in memory, with the last build's model for
+        # patching text edits; only the small index that `unchanged_summary` reads is written.
+        code = build_and_report(dataclasses.replace(options, use_cache=False), cache, out, err,
+                                bool(request.get("github")))
+        return {"code": code, "out": out.getvalue(), "err": err.getvalue()}
+
+    def after(reply: dict) -> None:
+        if reply["code"] == 0:
+            try:
+                cache.save_index(source)
+            except OSError:  # the cache folder went; the server notices and leaves
+                pass
+
+    def save() -> None:
+        try:
+            cache.save(source, create=False)
+        except OSError:
+            pass
+
+    def warm() -> None:
+        if cache.last is not None:
+            cache.last.lookup()
+
+    return daemon.Handler(accepts, handle, after, save, warm)
+
+
 def cmd_check(args) -> int:
-    from .build import build
+    from .build import BuildFailed, build
     try:
         result = build(_options(args), write=False)
     except BuildFailed as error:
@@ -124,6 +219,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_new(args) -> int:
+    import datetime as dt
     from .scaffold import ScaffoldError, new_item
     try:
         path = new_item(_source(args.source), args.kind, args.title, dt.date.today())
@@ -135,6 +231,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_schema(args) -> int:
+    from .errors import BuildFailed
     from .scaffold import write_schemas
     source = _source(args.source)
     try:
@@ -154,8 +251,20 @@ def cmd_serve(args) -> int:
 COMMANDS = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "schema": cmd_schema, "serve": cmd_serve}
 
 
+# The cache a forked build server shares with this process: kept referenced until the
+# process ends, because freeing it here would copy every page of it (see run).
+SHARED_WITH_SERVER: list = []
+
+
 def run() -> None:
     try:
-        sys.exit(main())
+        code = main()
     except KeyboardInterrupt:
         sys.exit(130)
+    if SHARED_WITH_SERVER:
+        # Tearing down the interpreter would write to most of the memory the server shares
+        # with this process, and so copy it: as much again, for nothing.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

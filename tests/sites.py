@@ -33,6 +33,11 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
+def read_tree(folder: Path) -> dict[str, bytes]:
+    """Every file's bytes, by path relative to `folder`."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     captured = capsys.readouterr()

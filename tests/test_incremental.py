@@ -12,14 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from sites import FIXED_TODAY, copy_site
+from sites import FIXED_TODAY, copy_site, read_tree
 from sitegen.build import BuildOptions, build
 from sitegen.cache import BuildCache
 from sitegen.errors import BuildFailed
-
-
-def read_tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 class Editor:

@@ -10,11 +10,7 @@ from sitegen import load
 from sitegen.build import BuildOptions, build
 from sitegen.errors import BuildFailed
 from sitegen.render import PARALLEL_MINIMUM
-from sites import FIXED_TODAY, REPO
-
-
-def read_tree(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from sites import FIXED_TODAY, REPO, read_tree
 
 
 def test_parallel_rendering_equals_serial_rendering(tmp_path, monkeypatch):
