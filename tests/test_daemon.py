@@ -216,3 +216,15 @@ def test_a_long_cache_path_means_no_server(tmp_path):
     deep = tmp_path / ("d" * 120) / ".sitegen-cache"
     assert daemon.socket_path(deep) is None
     assert daemon.ask(deep, {}) is None
+
+
+def test_the_client_side_imports_nothing_heavy():
+    """`sitegen build` with a server running is mostly Python starting; the pipeline's imports
+    (Jinja, YAML, Markdown, the model) would double that."""
+    probe = ("import sys, sitegen.cli; "
+             "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('jinja2', 'yaml', 'markdown_it', 'segno', 'tornado') or m in "
+             "('sitegen.build', 'sitegen.model', 'sitegen.config', 'sitegen.cache'))))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.stdout.strip() == ""
