@@ -88,3 +88,53 @@ def test_parsing_keeps_no_yaml_nodes_alive():
         parse_yaml(f"title: Verhaal {number}\nthemes: [a, b]\nimpact:\n  - {{value: {number}}}\n")
     gc.collect()
     assert not [node for node in gc.get_objects() if isinstance(node, yaml.Node)]
+
+
+def _scan(root):
+    from sitegen.cache import source_stats
+    links: set[str] = set()
+    return source_stats(root, links), links
+
+
+def test_files_are_read_folder_by_folder_own_files_first_and_the_layout_is_kept_until_one_is_added(tmp_path):
+    for rel in ("site.yaml", "vocabulary.yaml", "cases/b.md", "cases/a.md", "tips/1-kort.md", "media/x/logo.svg"):
+        (tmp_path / "content" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "content" / rel).write_text("title: x\n---\ntekst\n" if rel.endswith(".md") else "a: 1\n")
+    stats, links = _scan(tmp_path)
+    first = load_content(tmp_path, Problems(), stats=stats, links=links)
+    # The order a walk gives: a folder's own files by name, then its subfolders by name.
+    assert [f.rel for f in first.files] == ["content/site.yaml", "content/vocabulary.yaml", "content/cases/a.md",
+                                           "content/cases/b.md", "content/tips/1-kort.md"]
+    assert first.media == {"media/x/logo.svg"}
+
+    (tmp_path / "content/cases/a.md").write_text("title: y\n---\nandere tekst\n")  # an edit: same files
+    stats, links = _scan(tmp_path)
+    again = load_content(tmp_path, Problems(), stats=stats, links=links, layout=first.layout)
+    assert again.layout is first.layout
+
+    (tmp_path / "content/cases/c.md").write_text("title: z\n---\ntekst\n")  # a new file: a new layout
+    stats, links = _scan(tmp_path)
+    added = load_content(tmp_path, Problems(), stats=stats, links=links, layout=first.layout)
+    assert added.layout is not first.layout
+    assert "content/cases/c.md" in [f.rel for f in added.files]
+
+
+def test_a_layout_with_links_is_made_again_each_time(tmp_path):
+    """Where a link points can change while the link itself does not: it is checked every build."""
+    (tmp_path / "content/organisations").mkdir(parents=True)
+    outside = tmp_path / "buiten.yaml"
+    outside.write_text("name: Buiten\ntype: gemeente\n")
+    inside = tmp_path / "content/organisations/echt.yaml"
+    inside.write_text("name: Echt\ntype: gemeente\n")
+    (tmp_path / "content/organisations/alias.yaml").symlink_to(inside)
+    stats, links = _scan(tmp_path)
+    first = load_content(tmp_path, Problems(), stats=stats, links=links)
+    assert sorted(f.slug for f in first.files) == ["alias", "echt"]
+
+    inside.unlink()
+    inside.symlink_to(outside)  # same path, now a link that leaves content/
+    stats, links = _scan(tmp_path)
+    problems = Problems()
+    again = load_content(tmp_path, problems, stats=stats, links=links, layout=first.layout)
+    assert again.layout is not first.layout
+    assert any("buiten de map content/" in p.message for p in problems.items)
