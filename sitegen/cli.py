@@ -1,4 +1,5 @@
-"""The command line: parses arguments and calls library functions, nothing more."""
+"""The command line: parses arguments and calls library functions. `sitegen build` first
+offers its work to a build server that holds the site (daemon.py), and may leave one behind."""
 
 from __future__ import annotations
 
@@ -163,11 +164,10 @@ def server_request(fields: dict) -> dict:
 
 def server_handler(cache, source: Path) -> daemon.Handler:
     """Builds on the cache this process holds, in memory, as serve does."""
-
-    code = code_stats()
+    own_code = code_stats()
 
     def accepts(request: dict) -> bool:
-        if (request.get("code") != code or request.get("package") != __file__
+        if (request.get("code") != own_code or request.get("package") != __file__
                 or request.get("python") != sys.executable or not isinstance(request.get("options"), dict)):
             return False
         try:
