@@ -265,9 +265,6 @@ class Settings:
     timeout: float  # seconds before a build is killed
     max_busy: float = 1.0  # wait before each build until the machine is at most this busy (1.0: never wait)
     max_wait: float = 0.0
-    # Seconds to wait after deleting a tool's output before its cold build. On ext4, creating
-    # thousands of files right after deleting thousands costs several times more system time.
-    settle: float = 0.0
 
 
 def timed_run(cmd: list[str], cwd: Path, env: dict, settings: Settings) -> Run:
@@ -337,9 +334,6 @@ class Subject:
     def round(self, number: int, settings: Settings) -> None:
         """A cold build, a no-change rebuild, then a rebuild after appending one sentence to one story."""
         clean(self.tool, self.site)
-        if settings.settle:
-            os.sync()
-            time.sleep(settings.settle)
         for kind in KINDS:
             if kind == "edit":
                 append_sentence(self.edit_file, number)
@@ -508,8 +502,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-busy", type=float, default=0.15,
                         help="before each build wait until at most this share of the CPUs is busy (1 = never wait)")
     parser.add_argument("--max-wait", type=float, default=300.0, help="seconds to wait for a quiet machine at most")
-    parser.add_argument("--settle", type=float, default=0.0,
-                        help="seconds to wait after deleting a tool's output before its cold build (default 0)")
     parser.add_argument("--code", default="HEAD",
                         help="git ref of the sitegen code to measure, or 'working' for the working tree")
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
@@ -524,7 +516,7 @@ def main(argv: list[str] | None = None) -> int:
     code, code_label = checkout_code(args.code, workdir)
     tools = make_tools(code)
     log = workdir / "builds.log"
-    settings = Settings(log, args.timeout, args.max_busy, args.max_wait, args.settle)
+    settings = Settings(log, args.timeout, args.max_busy, args.max_wait)
     plan = {size: list(args.tools) for size in args.sizes}
     if "sitegen" in args.tools:
         for size in args.sitegen_only:
