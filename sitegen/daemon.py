@@ -132,7 +132,7 @@ def start(cache_folder: Path, state_file: Path, handler: Handler) -> bool:
         os.setsid()
         detach_streams(keep=listener.fileno())
         os.chdir("/")
-        server = Server(listener, path, state_file, handler)
+        server = Server(listener, path, ours, state_file, handler)
         wait_for_exit(parent)
         server.run()
     except BaseException:  # noqa: BLE001 - a server has nobody to tell; it just goes
@@ -212,9 +212,10 @@ class Server:
     before its first build: a build without the server then starts afresh instead of from
     a state that no longer matches the output. Leaving idle, it saves what it holds."""
 
-    def __init__(self, listener: socket.socket, path: Path, state_file: Path, handler: Handler):
+    def __init__(self, listener: socket.socket, path: Path, socket_identity: tuple | None, state_file: Path,
+                 handler: Handler):
         self.listener, self.path, self.state_file, self.handler = listener, path, state_file, handler
-        self.socket_identity = identity(path)
+        self.socket_identity = socket_identity
         self.state_identity = identity(state_file)
         self.idle_seconds = float(os.environ.get("SITEGEN_DAEMON_IDLE_SECONDS", IDLE_SECONDS))
         self.last_request = time.monotonic()
@@ -228,23 +229,20 @@ class Server:
         self.handler.warm()
         gc.freeze()  # the held build is long-lived: keep the collector off it
         self.listener.settimeout(TICK_SECONDS)
-        try:
-            while self.still_ours():
-                if time.monotonic() - self.last_request >= self.idle_seconds:
-                    if self.state_identity is None:  # it built since it deleted the disk's cache
-                        self.handler.save()
+        while self.still_ours():
+            if time.monotonic() - self.last_request >= self.idle_seconds:
+                if self.state_identity is None:  # it built since it deleted the disk's cache
+                    self.handler.save()
+                return
+            try:
+                connection, _ = self.listener.accept()
+            except TimeoutError:
+                if self.still_ours():
+                    self.collect_when_idle()
+                continue
+            with connection:
+                if not self.answer(connection):
                     return
-                try:
-                    connection, _ = self.listener.accept()
-                except TimeoutError:
-                    if self.still_ours():
-                        self.collect_when_idle()
-                    continue
-                with connection:
-                    if not self.answer(connection):
-                        return
-        finally:
-            self.listener.close()
 
     def answer(self, connection: socket.socket) -> bool:
         """Serve one request; False when the server should leave."""
