@@ -263,6 +263,7 @@ class MemorySampler(threading.Thread):
 class Settings:
     log: Path  # build output of every run goes here
     timeout: float  # seconds before a build is killed
+    trash: Trash  # where outputs and caches go instead of being deleted during the run
     max_busy: float = 1.0  # wait before each build until the machine is at most this busy (1.0: never wait)
     max_wait: float = 0.0
 
@@ -304,12 +305,34 @@ def timed_run(cmd: list[str], cwd: Path, env: dict, settings: Settings) -> Run:
     return Run(seconds, usage.ru_utime + usage.ru_stime, max(usage.ru_maxrss, sampler.peak_kib), load, busy)
 
 
-def clean(tool: Tool, site: Path) -> None:
+class Trash:
+    """A folder that takes what the benchmark removes while it runs, deleted at the end.
+
+    Deleting thousands of files just before a timed build slows that build down on some
+    file systems, by an amount that has nothing to do with the tool. ext4 without a journal
+    (as on the machine of docs/performance.md) will not reuse an inode for 60 s, or 5 minutes
+    while its inode table is unwritten, after it was freed; every file a build creates then
+    makes the kernel step past the freed inodes one by one (recently_deleted() in
+    fs/ext4/ialloc.c). perf showed a third of a cold build's time there, and more each round.
+    A rename frees nothing, so the tools build on a file system in the same state each time."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.count = 0
+
+    def discard(self, path: Path) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.count += 1
+        path.rename(self.folder / str(self.count))
+
+    def empty(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def clean(tool: Tool, site: Path, trash: Trash) -> None:
     for path in [tool.output(site), *tool.caches(site)]:
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
+        if path.exists() or path.is_symlink():
+            trash.discard(path)
 
 
 def count_pages(output: Path) -> int:
@@ -333,7 +356,7 @@ class Subject:
 
     def round(self, number: int, settings: Settings) -> None:
         """A cold build, a no-change rebuild, then a rebuild after appending one sentence to one story."""
-        clean(self.tool, self.site)
+        clean(self.tool, self.site, settings.trash)
         for kind in KINDS:
             if kind == "edit":
                 append_sentence(self.edit_file, number)
@@ -516,7 +539,7 @@ def main(argv: list[str] | None = None) -> int:
     code, code_label = checkout_code(args.code, workdir)
     tools = make_tools(code)
     log = workdir / "builds.log"
-    settings = Settings(log, args.timeout, args.max_busy, args.max_wait)
+    settings = Settings(log, args.timeout, Trash(workdir / "trash"), args.max_busy, args.max_wait)
     plan = {size: list(args.tools) for size in args.sizes}
     if "sitegen" in args.tools:
         for size in args.sitegen_only:
@@ -537,7 +560,7 @@ def main(argv: list[str] | None = None) -> int:
             for name in plan[size]:
                 site = workdir / f"{size}-{name}"
                 if site.exists():
-                    shutil.rmtree(site)
+                    settings.trash.discard(site)
                 flavour = tools[name].flavour or name
                 generate.generate(size, site, flavour, args.seed, world, templates=code / "templates")
                 subjects.append(Subject(tools[name], site, generate.story_file(flavour, site, edit_slug)))
@@ -545,11 +568,11 @@ def main(argv: list[str] | None = None) -> int:
             all_results[size] = {subject.tool.name: subject.summary() for subject in subjects}
             for subject in subjects:
                 if subject.tool.name != "sitegen" and not args.keep:
-                    shutil.rmtree(subject.site)  # peers' copies are large and no longer needed
+                    settings.trash.discard(subject.site)  # peers' copies are large and no longer needed
             if args.serve and size == args.target_size and "sitegen" in plan[size]:
                 import serve_latency
                 site = workdir / f"{size}-sitegen"
-                clean(tools["sitegen"], site)
+                clean(tools["sitegen"], site, settings.trash)
                 try:
                     serve_result = serve_latency.measure(site, edit_slug, code=code)
                 except Exception as error:  # report it with the other figures instead of losing them
@@ -566,6 +589,7 @@ def main(argv: list[str] | None = None) -> int:
             args.json.write_text(json.dumps({"sitegen": code_label, "versions": versions, "cpu": cpu_model(),
                                              "results": all_results, "serve": serve_result}, indent=1, default=str))
     finally:
+        settings.trash.empty()
         if not args.keep and not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
     return 0 if all_pass else 1
