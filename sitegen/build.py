@@ -23,10 +23,11 @@ from .load import LoadedContent, load_content
 from .markdown import link_urls, make_parser, render_bodies
 from .model import Event, Item, Site, all_items, make_site, markdown_body
 from .output import OutputFile, Staging, check_paths, update_output
-from .render import PageSpec, load_strings, make_environment, plan_pages, render_pages, render_pages_parallel
+from .render import (PARALLEL_MINIMUM, PageSpec, load_strings, make_environment, plan_pages, render_pages,
+                     render_pages_parallel)
 from .schema import ValidContent, validate_content
 from .search import INDEX_DIR, SearchCache, SearchDocument, build_search_files
-from .workers import affordable, fork_map, split
+from .workers import Background, affordable, fork_map, split
 
 # Kinds whose Markdown text shows on their own page only (plus the search index and feeds);
 # the text of tips and pages shows elsewhere too, so an edit there takes a full rebuild.
@@ -146,23 +147,20 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
     check_paths([OutputFile(spec.path, None, spec.sources) for spec in specs] + others, problems)
     problems.raise_if_errors()
     result = BuildResult(site, [], problems.warnings, page_count=len(specs), next_change=site.next_change)
-    # The search index comes after the pages, so forked render workers do not carry its memory.
-    searched: list[list[SearchDocument]] = []
+    documents = search_documents(site)
 
-    def index_files() -> list[OutputFile]:
-        documents = search_documents(site)
-        files = search_output(documents, strings.get("search"), cache, reuse_output, problems)
-        check_paths(files, problems)
-        searched.append(documents if keep_last else [])
+    def index_files(found: Problems) -> list[OutputFile]:
+        files = search_output(documents, strings.get("search"), cache, reuse_output, found)
+        check_paths(files, found)
         return files
 
     if write and not reuse_output:
-        pages, index = write_fresh(stale, others, index_files, env, templates, problems, options, result)
+        pages, index = write_fresh(stale, others, index_files, env, templates, problems, options, result, cache)
     else:
         pages = render_pages_parallel(stale, env, templates, problems,
                                       affordable(options.workers, options.memory_budget_mb))
         problems.raise_if_errors()
-        index = index_files()
+        index = index_files(problems)
         problems.raise_if_errors()
     others += index
     pages_kept = [OutputFile(spec.path, None, spec.sources) for spec in kept]
@@ -175,7 +173,7 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
         remember(cache, options, started, sources, loaded.entries, fingerprints, result)
     if keep_last:
         cache.last = LastBuild(site, specs, spec_keys, keys, {f.rel: (f.digest, f.meta_digest) for f in loaded.files},
-                               set(loaded.media), templates_key, parser, searched[0], strings.get("search"))
+                               set(loaded.media), templates_key, parser, documents, strings.get("search"))
     return result
 
 
@@ -373,18 +371,23 @@ def split_unchanged(specs: list[PageSpec], spec_keys: list[str], keys: ItemKeys,
     return stale, kept, fingerprints
 
 
-def write_fresh(specs: list[PageSpec], others: list[OutputFile], late: Callable[[], list[OutputFile]], env,
-                templates: Path, problems: Problems, options: BuildOptions,
-                result: BuildResult) -> tuple[list, list[OutputFile]]:
-    """Render straight into a staging folder, add the files `late` makes after the pages, and
-    swap it in; on any error the staging goes."""
+def write_fresh(specs: list[PageSpec], others: list[OutputFile], index_files: Callable[[Problems], list[OutputFile]],
+                env, templates: Path, problems: Problems, options: BuildOptions, result: BuildResult,
+                cache: BuildCache) -> tuple[list, list[OutputFile]]:
+    """Render straight into a staging folder, add the search index, and swap it in; on any
+    error the staging goes.
+
+    The index does not depend on the pages, so while memory allows it is made by one more
+    forked process alongside the page workers: it would otherwise keep every core but this
+    one's idle for over a second at 4,000 stories."""
     staging = Staging(options.output_dir)
+    workers = affordable(options.workers, options.memory_budget_mb)
+    alongside = workers > 1 and len(specs) >= PARALLEL_MINIMUM and affordable(workers + 1, options.memory_budget_mb) > workers
+    index = index_in_background(index_files, cache, problems) if alongside else lambda: index_files(problems)
     try:
         others_written = sum(staging.put(file.path, file.content) for file in others)
-        pages = render_pages_parallel(specs, env, templates, problems,
-                                      affordable(options.workers, options.memory_budget_mb), sink=staging.put)
-        problems.raise_if_errors()
-        late_files = late()
+        pages = render_pages_parallel(specs, env, templates, problems, workers, sink=staging.put)
+        late_files = index()
         problems.raise_if_errors()
         others_written += sum(staging.put(file.path, file.content) for file in late_files)
         staging.commit()
@@ -394,6 +397,28 @@ def write_fresh(specs: list[PageSpec], others: list[OutputFile], late: Callable[
     result.written = others_written + sum(page.written for page in pages)  # workers wrote some of them
     result.unchanged = len(pages) + len(others) + len(late_files) - result.written
     return pages, late_files
+
+
+def index_in_background(index_files: Callable[[Problems], list[OutputFile]], cache: BuildCache,
+                        problems: Problems) -> Callable[[], list[OutputFile]]:
+    """Start index_files in a forked process; the function returned waits for its files and
+    takes over what it changed in the cache and the problems it found."""
+
+    def in_child() -> tuple:
+        found = Problems(strict=problems.strict)
+        files = index_files(found)
+        index = cache.search_index.handover() if cache.search_index is not None else None
+        return files, index, cache.search_paths, found.items
+
+    job = Background(in_child)
+
+    def files() -> list[OutputFile]:
+        files, index, cache.search_paths, found = job.result()
+        cache.search_index = SearchCache.taken_over(index) if index is not None else None
+        problems.extend(found)
+        return files
+
+    return files
 
 
 def search_output(documents: list[SearchDocument], text, cache: BuildCache, reuse_output: bool,

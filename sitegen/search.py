@@ -595,6 +595,19 @@ class SearchCache:
         # function of them, and about as large as the postings.
         return {**self.__dict__, "quick": None, "word_codes": None, "facet_fold": {}, "doc_shards": None}
 
+    def handover(self) -> dict:
+        """All of the state, for the process this one was forked from to go on with (see
+        taken_over). Pickling for the disk leaves parts out to be made again; this keeps
+        them, so the next build there is as quick as here. `quick` holds hash() values,
+        which agree between a process and its forks."""
+        return dict(self.__dict__)
+
+    @classmethod
+    def taken_over(cls, state: dict) -> SearchCache:
+        cache = cls.__new__(cls)
+        cache.__dict__.update(state)
+        return cache
+
     # --- per document
 
     def _word(self, word: str) -> int:

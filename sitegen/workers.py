@@ -78,6 +78,39 @@ def fork_map(function: Callable[[Chunk], Result], chunks: list[Chunk]) -> list[R
     return results
 
 
+class Background:
+    """function() in a forked child, started now and collected by result(), so that it runs
+    alongside whatever this process does meanwhile.
+
+    Like fork_map, the outcome never depends on the child: where fork does not exist, or the
+    child dies or fails, result() calls function() here instead."""
+
+    def __init__(self, function: Callable[[], Result]):
+        self.function = function
+        self.process = None
+        if can_fork():
+            context = multiprocessing.get_context("fork")
+            self.receiver, sender = context.Pipe(duplex=False)
+            self.process = context.Process(target=_child, args=(_call, function, sender), daemon=True)
+            self.process.start()
+            sender.close()
+
+    def result(self) -> Result:
+        if self.process is None:
+            return self.function()
+        try:
+            done, result = self.receiver.recv()
+        except (EOFError, OSError):
+            done, result = False, None
+        self.receiver.close()
+        self.process.join()
+        return result if done else self.function()
+
+
+def _call(function: Callable[[], Result]) -> Result:
+    return function()
+
+
 def _child(function, chunk, sender) -> None:
     try:
         result = (True, function(chunk))

@@ -92,3 +92,72 @@ def test_max_memory_reaches_the_build_options():
     args = argparse.Namespace(output=None, source=".", base_url=None, drafts=False, strict=False, file_links=False,
                               max_memory=3000)
     assert _options(args).memory_budget_mb == 3000
+
+
+def test_a_background_job_runs_in_another_process_and_falls_back_to_this_one():
+    import os
+
+    from sitegen.workers import Background
+
+    assert Background(os.getpid).result() != os.getpid()
+
+    calls = []
+
+    def fails_in_the_child():
+        calls.append(os.getpid())
+        if len(calls) == 1 and os.getpid() != parent:
+            raise RuntimeError("only in the child")
+        return "done here"
+
+    parent = os.getpid()
+    assert Background(fails_in_the_child).result() == "done here"
+    assert calls == [parent]  # the child's call stayed in the child; this one is the retry
+
+
+def test_the_search_index_is_made_alongside_the_pages_and_its_state_taken_over(tmp_path, monkeypatch):
+    from sitegen import workers
+    from sitegen.cache import BuildCache
+
+    source = tmp_path / "site"
+    subprocess.run([sys.executable, str(REPO / "bench/generate.py"), "--stories", "240", "--out", str(source)],
+                   check=True, capture_output=True)
+    started = []
+    monkeypatch.setattr(build_module, "Background", lambda job: started.append(job) or workers.Background(job))
+    options = BuildOptions(source=source, output=tmp_path / "out", today=FIXED_TODAY, workers=2, use_cache=False)
+    cache = BuildCache(key=options.cache_key())
+    build(options, cache=cache)
+    assert len(started) == 1
+    index = cache.search_index
+    assert index.ready and index.quick is not None and index.doc_shards  # all of it, nothing to make again
+    index_files = {path for path in read_tree(tmp_path / "out") if path.startswith("zoeken/")} - {"zoeken/index.html"}
+    assert index_files == set(cache.search_paths)
+
+    # Without room for one more process, the index is made here after the pages: same files.
+    monkeypatch.setattr(build_module, "affordable", lambda count, budget: min(count, 2))
+    build(BuildOptions(source=source, output=tmp_path / "serial", today=FIXED_TODAY, workers=2, use_cache=False))
+    assert len(started) == 1
+    assert read_tree(tmp_path / "serial") == read_tree(tmp_path / "out")
+
+
+def test_search_text_problems_found_alongside_the_pages_are_reported(tmp_path):
+    source = tmp_path / "site"
+    subprocess.run([sys.executable, str(REPO / "bench/generate.py"), "--stories", "240", "--out", str(source)],
+                   check=True, capture_output=True)
+    import shutil
+
+    templates = source / "templates"
+    if templates.is_symlink():  # generate.py links the repository's templates: edit a copy
+        linked = templates.resolve()
+        templates.unlink()
+        shutil.copytree(linked, templates)
+    strings = templates / "strings.nl.yaml"
+    text = strings.read_text(encoding="utf-8")
+    strings.write_text(text.replace("\n  kinds:\n", "\n  kinds_weg:\n", 1), encoding="utf-8")
+    for workers in (2, 1):
+        with pytest.raises(BuildFailed) as failure:
+            build(BuildOptions(source=source, output=tmp_path / f"out-{workers}", today=FIXED_TODAY,
+                               workers=workers, use_cache=False))
+        lines = [problem.format() for problem in failure.value.problems]
+        assert any(line.startswith("templates/strings.nl.yaml:1:1: error: ontbrekende teksten voor zoeken")
+                   for line in lines), lines
+        assert not (tmp_path / f"out-{workers}").exists()
