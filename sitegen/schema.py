@@ -622,7 +622,23 @@ def _event_rules(data: dict, ctx: Context) -> None:
         ctx.error(("end",), "de bijeenkomst eindigt voordat ze begint")
 
 
-RULES = {"tip": _tip_rules, "event": _event_rules}
+# A figure that recurs: the impact page adds up figures with the same unit, so a yearly
+# figure whose unit does not say so would be added to one-off figures.
+RECURRING_PATTERN = re.compile(r"\b(?:per (?:jaar|maand|week|dag)|jaarlijks|maandelijks|wekelijks)\b", re.IGNORECASE)
+
+
+def _case_rules(data: dict, ctx: Context) -> None:
+    for number, figure in enumerate(data.get("impact", [])):
+        said = RECURRING_PATTERN.search(f"{figure['label']} {figure.get('source', '')}")
+        if said and not RECURRING_PATTERN.search(figure["unit"]):
+            line, column = ctx.file.position(("impact", number, "unit"))
+            ctx.problems.warning(ctx.file.rel, line, column,
+                                 f"dit cijfer is '{said.group(0).lower()}', maar de eenheid '{figure['unit']}' zegt dat niet",
+                                 f"schrijf bijvoorbeeld unit: {figure['unit']} per jaar; de impactpagina telt alleen "
+                                 "cijfers met dezelfde eenheid op")
+
+
+RULES = {"tip": _tip_rules, "event": _event_rules, "case": _case_rules}
 
 
 def json_schemas(vocabulary: dict) -> dict[str, dict]:

@@ -80,6 +80,17 @@ def test_unknown_key_is_a_warning_and_an_error_under_strict(site, capsys):
         f"{ENTERPRISE}:10:1: error: onbekend veld 'website_url' wordt genegeerd (bedoelde je 'website'?)"]
 
 
+def test_a_yearly_figure_whose_unit_does_not_say_so_is_a_warning(site, capsys):
+    replace(site, CASE, "unit: kg}", "unit: kg, source: Weeglijst (per jaar)}")
+    code, out, err = run_cli(capsys, "build", "--source", str(site))
+    assert code == 0
+    assert (f"{CASE}:12:46: warning: dit cijfer is 'per jaar', maar de eenheid 'kg' zegt dat niet "
+            "(schrijf bijvoorbeeld unit: kg per jaar; de impactpagina telt alleen cijfers met dezelfde eenheid op)") in err
+    replace(site, CASE, "unit: kg,", "unit: kg per jaar,")
+    code, out, err = run_cli(capsys, "build", "--source", str(site))
+    assert code == 0 and "warning" not in err
+
+
 def test_missing_required_field(site, capsys):
     replace(site, ENTERPRISE, "summary: Een keuken die soep maakt van groente die anders weggaat.\n", "")
     assert build_fails(site, capsys) == [f"{ENTERPRISE}:1:1: error: verplicht veld 'summary' ontbreekt"]
