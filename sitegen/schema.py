@@ -487,7 +487,8 @@ SCHEMAS: dict[str, Obj] = {
         "impact": ListOf("Impactcijfers", unique=False, item=Obj(fields={
             "label": Text("Wat er is gemeten", required=True),
             "value": Number("Het getal", required=True),
-            "unit": Text("Eenheid, bijvoorbeeld banen of kg CO2", required=True),
+            "unit": Text("Eenheid, bijvoorbeeld banen of kg CO2; komt het cijfer elk jaar terug, dan bijvoorbeeld uren werk per jaar",
+                         required=True),
             "source": Text("Bron van het cijfer"),
         })),
         "themes": ListOf("Thema's (lijst 'themes')", item=Vocab(lists=("themes",))),
