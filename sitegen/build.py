@@ -59,13 +59,17 @@ class LastBuild:
     media: set[str]
     templates_key: str
     parser: object
-    documents: list[SearchDocument]
     search_text: object
+    # The search index's documents: those of the build when it made them here, else made
+    # by the first patch (or a build server's warm-up) from the unchanged site.
+    documents: list[SearchDocument] | None = None
     # Looked up by every patch, so made by the first: source -> item; id(item) -> the
     # numbers of the pages that show its text, and of its search document; link targets.
     lookups: dict | None = None
 
     def lookup(self) -> dict:
+        if self.documents is None:
+            self.documents = search_documents(self.site)
         if self.lookups is None:
             items = all_items(self.site)
             pages: dict[int, list[int]] = {}
@@ -147,11 +151,15 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
     check_paths([OutputFile(spec.path, None, spec.sources) for spec in specs] + others, problems)
     problems.raise_if_errors()
     result = BuildResult(site, [], problems.warnings, page_count=len(specs), next_change=site.next_change)
-    documents = search_documents(site)
+    # The search index comes after the pages, or in a process of its own, so forked render
+    # workers do not carry its memory; `searched` gets its documents when made here.
+    searched: list[list[SearchDocument]] = []
 
     def index_files(found: Problems) -> list[OutputFile]:
+        documents = search_documents(site)
         files = search_output(documents, strings.get("search"), cache, reuse_output, found)
         check_paths(files, found)
+        searched.append(documents)
         return files
 
     if write and not reuse_output:
@@ -173,7 +181,8 @@ def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -
         remember(cache, options, started, sources, loaded.entries, fingerprints, result)
     if keep_last:
         cache.last = LastBuild(site, specs, spec_keys, keys, {f.rel: (f.digest, f.meta_digest) for f in loaded.files},
-                               set(loaded.media), templates_key, parser, documents, strings.get("search"))
+                               set(loaded.media), templates_key, parser, strings.get("search"),
+                               searched[0] if searched else None)
     return result
 
 

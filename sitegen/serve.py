@@ -29,6 +29,9 @@ SETTLE_SECONDS = 0.02  # a burst of saves is done when nothing changed for this 
 # This long after a rebuild with no new saves, garbage is collected: a full pass takes 60 to
 # 80 ms at 4,000 stories, and a save that lands in it waits, so it waits for a real pause.
 IDLE_SECONDS = 30.0
+# This long after a rebuild, when the browser has reloaded, what the first patch of a text
+# edit needs (LastBuild.lookup) is made, so that edit does not wait for it.
+WARM_SECONDS = 1.0
 CLIENT_PATH = "/__sitegen__/live.js"
 CLIENT_SCRIPT = (Path(__file__).parent / "live.js").read_text(encoding="utf-8")
 
@@ -108,6 +111,7 @@ class Rebuilder:
         self.watcher = SourceWatcher(options.source)
         self.changed_at: float | None = None
         self.built_at: float | None = None  # until the idle collection after that build
+        self.warm_at: float | None = None
         self.builds = 0
 
     def rebuild(self) -> bool:
@@ -128,6 +132,7 @@ class Rebuilder:
         # Frozen, it is skipped; collect_when_idle reclaims an older model's cycles later.
         gc.freeze()
         self.built_at = time.monotonic()
+        self.warm_at = self.built_at + WARM_SECONDS
         if result.warnings:
             print(format_report(result.warnings), file=sys.stderr, flush=True)
         took = (time.perf_counter() - started) * 1000
@@ -147,12 +152,19 @@ class Rebuilder:
             gc.collect()
             gc.freeze()
 
+    def warm_when_idle(self, now: float) -> None:
+        if self.warm_at is not None and self.changed_at is None and now >= self.warm_at:
+            self.warm_at = None
+            if self.cache is not None and self.cache.last is not None:
+                self.cache.last.lookup()
+
     def poll(self) -> bool | None:
         """Called often; returns True/False after a rebuild, None when nothing happened."""
         now = time.monotonic()
         if self.watcher.changed():
             self.changed_at = now
             return None
+        self.warm_when_idle(now)
         self.collect_when_idle(now)
         if self.changed_at is not None and now - self.changed_at >= SETTLE_SECONDS:
             self.changed_at = None

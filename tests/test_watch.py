@@ -75,3 +75,21 @@ def test_serve_freezes_the_kept_model_and_collects_it_when_idle(tmp_path, monkey
     finally:
         rebuilder.watcher.stop()
         gc.unfreeze()
+
+
+def test_serve_prepares_the_first_patch_once_the_build_is_shown(tmp_path):
+    from sites import FIXED_TODAY, copy_mini
+    from sitegen.config import BuildOptions
+
+    root = copy_mini(tmp_path / "site")
+    rebuilder = serve.Rebuilder(BuildOptions(source=root, output=root / "output", today=FIXED_TODAY, use_cache=False))
+    try:
+        assert rebuilder.rebuild()
+        last = rebuilder.cache.last
+        assert last.lookups is None
+        rebuilder.warm_when_idle(rebuilder.built_at + 0.1)
+        assert last.lookups is None  # the browser is still reloading
+        rebuilder.warm_when_idle(rebuilder.built_at + serve.WARM_SECONDS)
+        assert last.lookups is not None and last.documents is not None
+    finally:
+        rebuilder.watcher.stop()
