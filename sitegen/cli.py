@@ -6,16 +6,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
 from . import CACHE_FOLDER, __version__, code_stats, daemon
 
-# The rest is imported where it is used: `sitegen build` with a build server running should
-# spend its few milliseconds on the request, not on imports.
+# The rest (pathlib too) is imported where it is used: `sitegen build` with a build server
+# running should spend its few milliseconds on the request, not on imports.
 
 
-def _source(path: str) -> Path:
-    return Path(path).resolve()
+def _source(path: str) -> str:
+    return os.path.realpath(path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,12 +73,14 @@ def _options(args):
 def _option_fields(args) -> dict:
     """The build options of a command, as plain data that can go to a build server."""
     output = getattr(args, "output", None)
-    return {"source": str(_source(args.source)), "output": str(Path(output).resolve()) if output else None,
+    return {"source": _source(args.source), "output": _source(output) if output else None,
             "base_url": getattr(args, "base_url", None), "drafts": args.drafts, "strict": args.strict,
             "file_links": getattr(args, "file_links", False), "memory_budget_mb": getattr(args, "max_memory", 1000)}
 
 
 def options_from(fields: dict):
+    from pathlib import Path
+
     from .config import BuildOptions
     return BuildOptions(**{**fields, "source": Path(fields["source"]),
                            "output": Path(fields["output"]) if fields["output"] else None})
@@ -107,7 +108,7 @@ def _next_change(next_change, out=None) -> None:
 
 def cmd_build(args) -> int:
     fields = _option_fields(args)
-    cache_folder = Path(fields["source"]) / CACHE_FOLDER
+    cache_folder = os.path.join(fields["source"], CACHE_FOLDER)
     with_server = daemon.enabled(args.no_daemon)
     if with_server:  # a build server that holds this site's last build does it many times faster
         reply = daemon.ask(cache_folder, server_request(fields))
@@ -127,7 +128,8 @@ def cmd_build(args) -> int:
         return build_and_report(options, None, sys.stdout, sys.stderr)
     cache = BuildCache.load(options.source, options.cache_key())
     code = build_and_report(options, cache, sys.stdout, sys.stderr)
-    if code == 0 and daemon.start(cache_folder, cache_folder / CACHE_FILE, server_handler(cache, options.source)):
+    server_cache = options.source / CACHE_FOLDER
+    if code == 0 and daemon.start(server_cache, server_cache / CACHE_FILE, server_handler(cache, options.source)):
         SHARED_WITH_SERVER.append(cache)
         minutes = daemon.IDLE_SECONDS // 60
         print(f"Een bouwserver houdt deze build nog {minutes} minuten vast, zodat de volgende build sneller is "
@@ -220,9 +222,11 @@ def cmd_check(args) -> int:
 
 def cmd_new(args) -> int:
     import datetime as dt
+    from pathlib import Path
+
     from .scaffold import ScaffoldError, new_item
     try:
-        path = new_item(_source(args.source), args.kind, args.title, dt.date.today())
+        path = new_item(Path(_source(args.source)), args.kind, args.title, dt.date.today())
     except ScaffoldError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -231,11 +235,13 @@ def cmd_new(args) -> int:
 
 
 def cmd_schema(args) -> int:
+    from pathlib import Path
+
     from .errors import BuildFailed
     from .scaffold import write_schemas
-    source = _source(args.source)
+    source = Path(_source(args.source))
     try:
-        written = write_schemas(source, Path(args.output).resolve() if args.output else None)
+        written = write_schemas(source, Path(_source(args.output)) if args.output else None)
     except BuildFailed as error:
         return _report_failure(error)
     for path in written:

@@ -18,13 +18,13 @@ from __future__ import annotations
 import gc
 import json
 import os
-import signal
 import socket
-import struct
 import sys
 import time
-from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
+
+# No pathlib, typing, signal or struct at import time: the client side is timed in
+# milliseconds, and only the server needs them (it runs after the pipeline imported them).
 
 SOCKET_NAME = "server.sock"
 PID_NAME = "server.pid"
@@ -49,22 +49,22 @@ def enabled(refused: bool, environ=os.environ) -> bool:
     return hasattr(socket, "AF_UNIX") and hasattr(os, "fork") and hasattr(os, "setsid")
 
 
-def socket_path(cache_folder: Path) -> Path | None:
-    path = cache_folder / SOCKET_NAME
+def socket_path(cache_folder: str | os.PathLike) -> str | None:
+    path = os.path.join(cache_folder, SOCKET_NAME)
     return path if len(os.fsencode(path)) <= SOCKET_PATH_LIMIT else None
 
 
 # ---------------------------------------------------------------- client
 
-def ask(cache_folder: Path, request: dict) -> dict | None:
+def ask(cache_folder: str | os.PathLike, request: dict) -> dict | None:
     """The server's answer to `request`, or None when no server took it (none running, a
     different site state, or it went away): the caller then builds itself."""
     path = socket_path(cache_folder)
-    if path is None or not path.exists():
+    if path is None or not os.path.exists(path):
         return None
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-            connection.connect(str(path))
+            connection.connect(path)
             connection.sendall(json.dumps(request).encode("utf-8") + b"\n")
             connection.shutdown(socket.SHUT_WR)
             answer = read_all(connection)
@@ -107,9 +107,13 @@ class Handler:
 def start(cache_folder: Path, state_file: Path, handler: Handler) -> bool:
     """Fork a server that answers requests with `handler`, and return at once (True when
     one started)."""
+    import signal
+    from pathlib import Path
+
     path = socket_path(cache_folder)
     if path is None or not state_file.is_file():
         return False
+    path = Path(path)
     listener = listen(path)
     if listener is None:
         return False
@@ -197,6 +201,8 @@ def identity(path: Path) -> tuple[int, int, int] | None:
 
 def same_user(connection: socket.socket) -> bool:
     """The peer runs as our user (Linux tells; elsewhere the socket's mode 0600 decides)."""
+    import struct
+
     option = getattr(socket, "SO_PEERCRED", None)
     if option is None:
         return True

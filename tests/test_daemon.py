@@ -228,3 +228,10 @@ def test_the_client_side_imports_nothing_heavy():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
     assert done.stdout.strip() == ""
+    # Nor the lighter ones only the server needs (-S: without site-packages, whose start-up
+    # hooks may import them before sitegen does).
+    probe = ("import sys; before = set(sys.modules); import sitegen.cli; "
+             "print(' '.join(sorted({'pathlib', 'typing', 'signal', 'struct'} & (set(sys.modules) - before))))")
+    done = subprocess.run([sys.executable, "-S", "-c", probe], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.stdout.strip() == ""
