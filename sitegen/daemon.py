@@ -263,13 +263,22 @@ class Server:
         if not isinstance(request, dict) or not self.still_ours() or not self.handler.accepts(request):
             send(connection, {"status": "declined"})
             return False
+        outdated = None
         if self.state_identity is not None:
-            self.state_file.unlink(missing_ok=True)
+            # Renamed now and deleted once the client has its reply: unlinking a cache of
+            # tens of MB keeps the file system busy for 10 ms or more.
+            outdated = self.state_file.with_name(f".{self.state_file.name}.outdated-{os.getpid()}")
+            try:
+                os.replace(self.state_file, outdated)
+            except OSError:
+                outdated = None
             self.state_identity = None
         connection.settimeout(None)  # a large build may take a while; the client waits for it
         reply = self.handler.handle(request)
         send(connection, {**reply, "status": "done"})
         connection.close()  # the client is done; the rest is ours
+        if outdated is not None:
+            outdated.unlink(missing_ok=True)
         self.handler.after(reply)
         self.collect_at = time.monotonic() + COLLECT_AFTER_SECONDS
         return True

@@ -98,8 +98,13 @@ def test_a_rebuild_is_answered_by_the_server_with_the_bytes_of_a_clean_build(sit
     assert "1 opnieuw gemaakt" in second.stdout
     assert "bouwserver" not in second.stdout  # no new server: the one there answered
     assert server_pid(site) == pid and alive(pid)
-    # The server holds a newer cache than the disk had, so it removed that one.
+    # The server holds a newer cache than the disk had, so it removed that one (renamed
+    # before the build, deleted after the reply).
     assert not (cache / "state.pickle").exists()
+    deadline = time.monotonic() + 10
+    while list(cache.glob(".state.pickle.outdated-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list(cache.glob(".state.pickle.outdated-*"))
     assert read_tree(site / "output") == clean_build(site, tmp_path)
 
     third = sitegen(site)
