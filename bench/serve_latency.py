@@ -3,7 +3,7 @@
 Starts `python -m sitegen serve` on a synthetic site, opens a story in Chromium (playwright),
 appends a sentence to the story file and waits until the page shows it; repeated, median and p95.
 
-    python bench/serve_latency.py --stories 4000 --repeats 10
+    python bench/serve_latency.py --stories 4000 --repeats 20
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[int(rank) - 1]
 
 
-def measure(source: Path, slug: str, repeats: int = 10, port: int | None = None,
+def measure(source: Path, slug: str, repeats: int = 20, port: int | None = None,
             startup_timeout: float = 900.0, edit_timeout: float = 10.0, code: Path = REPO) -> dict:
     """Serve source with the sitegen package found in `code`, edit content/cases/<slug>.md
     `repeats` times; latencies in milliseconds."""
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stories", type=int, default=4000, help="size of the generated site")
     parser.add_argument("--source", type=Path, help="use this sitegen source folder instead of generating one")
     parser.add_argument("--slug", help="story to edit (default: the middle story of the generated site)")
-    parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--port", type=int)
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
