@@ -392,15 +392,17 @@ def write_fresh(specs: list[PageSpec], others: list[OutputFile], index_files: Ca
     staging = Staging(options.output_dir)
     workers = affordable(options.workers, options.memory_budget_mb)
     alongside = workers > 1 and len(specs) >= PARALLEL_MINIMUM and affordable(workers + 1, options.memory_budget_mb) > workers
-    index = index_in_background(index_files, cache, problems) if alongside else lambda: index_files(problems)
+    index = IndexJob(index_files, cache, problems) if alongside else None
     try:
         others_written = sum(staging.put(file.path, file.content) for file in others)
         pages = render_pages_parallel(specs, env, templates, problems, workers, sink=staging.put)
-        late_files = index()
+        late_files = index.files() if index else index_files(problems)
         problems.raise_if_errors()
         others_written += sum(staging.put(file.path, file.content) for file in late_files)
         staging.commit()
     except BaseException:
+        if index:
+            index.cancel()  # a long-lived caller (serve) must not keep the process
         staging.abort()
         raise
     result.written = others_written + sum(page.written for page in pages)  # workers wrote some of them
@@ -408,26 +410,29 @@ def write_fresh(specs: list[PageSpec], others: list[OutputFile], index_files: Ca
     return pages, late_files
 
 
-def index_in_background(index_files: Callable[[Problems], list[OutputFile]], cache: BuildCache,
-                        problems: Problems) -> Callable[[], list[OutputFile]]:
-    """Start index_files in a forked process; the function returned waits for its files and
-    takes over what it changed in the cache and the problems it found."""
+class IndexJob:
+    """index_files in a forked process from now on (workers.Background); files() waits for
+    its files and takes over what it changed in the cache and the problems it found."""
 
-    def in_child() -> tuple:
-        found = Problems(strict=problems.strict)
-        files = index_files(found)
-        index = cache.search_index.handover() if cache.search_index is not None else None
-        return files, index, cache.search_paths, found.items
+    def __init__(self, index_files: Callable[[Problems], list[OutputFile]], cache: BuildCache, problems: Problems):
+        self.cache, self.problems = cache, problems
 
-    job = Background(in_child)
+        def in_child() -> tuple:
+            found = Problems(strict=problems.strict)
+            files = index_files(found)
+            index = cache.search_index.handover() if cache.search_index is not None else None
+            return files, index, cache.search_paths, found.items
 
-    def files() -> list[OutputFile]:
-        files, index, cache.search_paths, found = job.result()
-        cache.search_index = SearchCache.taken_over(index) if index is not None else None
-        problems.extend(found)
+        self.job = Background(in_child)
+
+    def files(self) -> list[OutputFile]:
+        files, index, self.cache.search_paths, found = self.job.result()
+        self.cache.search_index = SearchCache.taken_over(index) if index is not None else None
+        self.problems.extend(found)
         return files
 
-    return files
+    def cancel(self) -> None:
+        self.job.cancel()
 
 
 def search_output(documents: list[SearchDocument], text, cache: BuildCache, reuse_output: bool,

@@ -102,9 +102,17 @@ class Background:
             done, result = self.receiver.recv()
         except (EOFError, OSError):
             done, result = False, None
-        self.receiver.close()
-        self.process.join()
+        self.cancel()
         return result if done else self.function()
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs (the caller gave up on its result); idempotent."""
+        if self.process is not None:
+            self.receiver.close()
+            if self.process.is_alive():
+                self.process.terminate()
+            self.process.join()
+            self.process = None
 
 
 def _call(function: Callable[[], Result]) -> Result:

@@ -170,3 +170,34 @@ def test_search_text_problems_found_alongside_the_pages_are_reported(tmp_path):
         assert any(line.startswith("templates/strings.nl.yaml:1:1: error: ontbrekende teksten voor zoeken")
                    for line in lines), lines
         assert not (tmp_path / f"out-{workers}").exists()
+
+
+def test_a_cancelled_background_job_leaves_no_process():
+    import multiprocessing
+    import time
+
+    from sitegen.workers import Background
+
+    job = Background(lambda: time.sleep(60))
+    started = time.monotonic()
+    job.cancel()
+    job.cancel()  # twice is harmless
+    assert time.monotonic() - started < 10
+    assert not multiprocessing.active_children()
+
+
+def test_a_build_that_fails_while_writing_pages_stops_the_index_process(tmp_path, monkeypatch):
+    import multiprocessing
+
+    source = tmp_path / "site"
+    subprocess.run([sys.executable, str(REPO / "bench/generate.py"), "--stories", "240", "--out", str(source)],
+                   check=True, capture_output=True)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build_module, "render_pages_parallel", disk_full)
+    with pytest.raises(OSError):
+        build(BuildOptions(source=source, output=tmp_path / "out", today=FIXED_TODAY, workers=2, use_cache=False))
+    assert not multiprocessing.active_children()
+    assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".out.staging-*"))
