@@ -225,16 +225,24 @@ def walk_order(rel: str) -> tuple[tuple[int, str], ...]:
 
 def parse_files(stale: list[tuple], strict: bool, workers: int) -> list[tuple[str, tuple]]:
     """(rel, (stat, SourceFile, problems)) for each file, in forked workers when there are many."""
-    def parse(chunk: list[tuple]) -> list[tuple[str, tuple]]:
+    def parse(chunk: list[tuple]) -> list[tuple[str, tuple, str | None]]:
         done = []
         for path, stat, rel, kind, slug in chunk:
             found = Problems(strict=strict)
-            done.append((rel, (stat, _load_file(Path(path), rel, kind, slug, found), found.items)))
+            file = _load_file(Path(path), rel, kind, slug, found)
+            done.append((rel, (stat, file, found.items), file.body))
         return done
 
     if workers < 2 or len(stale) < PARALLEL_MINIMUM:
-        return parse(stale)
-    return [pair for chunk in fork_map(parse, split(stale, workers)) for pair in chunk]
+        return [(rel, entry) for rel, entry, _ in parse(stale)]
+    pairs = []
+    for chunk in fork_map(parse, split(stale, workers)):
+        for rel, entry, body in chunk:
+            # Pickled, a file leaves its Markdown out (SourceFile.__getstate__, for the disk
+            # cache); the Markdown step needs it next, and reading it again costs a parse.
+            entry[1].body = body
+            pairs.append((rel, entry))
+    return pairs
 
 
 def decode_text(raw: bytes, rel: str, problems: Problems) -> str | None:

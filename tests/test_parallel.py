@@ -201,3 +201,17 @@ def test_a_build_that_fails_while_writing_pages_stops_the_index_process(tmp_path
         build(BuildOptions(source=source, output=tmp_path / "out", today=FIXED_TODAY, workers=2, use_cache=False))
     assert not multiprocessing.active_children()
     assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".out.staging-*"))
+
+
+def test_files_parsed_in_a_worker_keep_their_markdown_for_the_next_step(tmp_path, monkeypatch):
+    from sitegen.errors import Problems
+
+    source = tmp_path / "site"
+    subprocess.run([sys.executable, str(REPO / "bench/generate.py"), "--stories", "60", "--out", str(source)],
+                   check=True, capture_output=True)
+    monkeypatch.setattr(load, "PARALLEL_MINIMUM", 2)
+    loaded = load.load_content(source, Problems(), workers=2)
+    stories = [file for file in loaded.files if file.kind == "case"]
+    assert len(stories) == 60
+    # Half of them came from the worker; none must be read and parsed again for its Markdown.
+    assert all(file.body for file in stories)
