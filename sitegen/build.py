@@ -295,10 +295,12 @@ def render_all_bodies(items: list[Item], parser, file_links: bool, problems: Pro
         render_bodies(items, parser, file_links, problems, reuse, read_markdown=read_markdown)
         return
 
+    urls = link_urls(items)
+
     def render(chunk: list[Item]) -> tuple[dict, list[Problem]]:
         entries = {item.source: reuse[item.source] for item in chunk if item.source in reuse}
         found = Problems(strict=problems.strict)
-        render_bodies(chunk, parser, file_links, found, entries, link_targets=items, read_markdown=read_markdown)
+        render_bodies(chunk, parser, file_links, found, entries, read_markdown=read_markdown, urls=urls)
         return entries, found.items
 
     chunks = split(items, workers)

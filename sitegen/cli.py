@@ -11,6 +11,9 @@ from . import CACHE_FOLDER, __version__, code_stats, daemon
 
 # The rest (pathlib too) is imported where it is used: `sitegen build` with a build server
 # running should spend its few milliseconds on the request, not on imports.
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # for the annotations
+    from pathlib import Path
 
 
 def _source(path: str) -> str:

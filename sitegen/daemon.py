@@ -25,6 +25,9 @@ from collections.abc import Callable
 
 # No pathlib, typing, signal or struct at import time: the client side is timed in
 # milliseconds, and only the server needs them (it runs after the pipeline imported them).
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # for the annotations
+    from pathlib import Path
 
 SOCKET_NAME = "server.sock"
 PID_NAME = "server.pid"

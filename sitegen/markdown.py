@@ -255,20 +255,20 @@ def link_urls(items) -> dict[str, str]:
 
 
 def render_bodies(items, parser: MarkdownIt, file_links: bool, problems, reuse: dict | None = None,
-                  link_targets=None, read_markdown=None, urls: dict[str, str] | None = None) -> None:
+                  read_markdown=None, urls: dict[str, str] | None = None) -> None:
     """Markdown bodies of model items to HTML, links to content files turned into page URLs.
 
     `reuse` maps an item's source to (key, {target: url}, html, text, problems) from an
     earlier run: still valid while the file is unchanged and its link targets kept their URLs.
-    Links may point at `link_targets` (default: `items`), when only some bodies are redone,
-    or at `urls` from link_urls when those are known already.
+    Links may point at `items`, or at all of `urls` (from link_urls) when only some bodies
+    are redone.
     An item whose Markdown is None (forgotten after an earlier build) gets it from
     `read_markdown(source)` when it must be rendered again."""
     from .urls import relative_url
 
     reuse = {} if reuse is None else reuse
     if urls is None:
-        urls = link_urls(items if link_targets is None else link_targets)
+        urls = link_urls(items)
     for item in items:
         if item.body_text == "":
             continue

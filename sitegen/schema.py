@@ -37,6 +37,10 @@ class Context:
         line, column = self.file.position(key_path)
         self.problems.error(self.file.rel, line, column, message, hint)
 
+    def warning(self, key_path: KeyPath, message: str, hint: str = "") -> None:
+        line, column = self.file.position(key_path)
+        self.problems.warning(self.file.rel, line, column, message, hint)
+
     def warning_at_key(self, key_path: KeyPath, message: str, hint: str = "") -> None:
         line, column = self.file.key_position(key_path)
         self.problems.warning(self.file.rel, line, column, message, hint)
@@ -632,11 +636,10 @@ def _case_rules(data: dict, ctx: Context) -> None:
     for number, figure in enumerate(data.get("impact", [])):
         said = RECURRING_PATTERN.search(f"{figure['label']} {figure.get('source', '')}")
         if said and not RECURRING_PATTERN.search(figure["unit"]):
-            line, column = ctx.file.position(("impact", number, "unit"))
-            ctx.problems.warning(ctx.file.rel, line, column,
-                                 f"dit cijfer is '{said.group(0).lower()}', maar de eenheid '{figure['unit']}' zegt dat niet",
-                                 f"schrijf bijvoorbeeld unit: {figure['unit']} per jaar; de impactpagina telt alleen "
-                                 "cijfers met dezelfde eenheid op")
+            ctx.warning(("impact", number, "unit"),
+                        f"dit cijfer is '{said.group(0).lower()}', maar de eenheid '{figure['unit']}' zegt dat niet",
+                        f"schrijf bijvoorbeeld unit: {figure['unit']} per jaar; de impactpagina telt alleen "
+                        "cijfers met dezelfde eenheid op")
 
 
 RULES = {"tip": _tip_rules, "event": _event_rules, "case": _case_rules}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from functools import partial
 from typing import Callable, Sequence, TypeVar
 
 Chunk = TypeVar("Chunk")
@@ -59,31 +60,16 @@ def fork_map(function: Callable[[Chunk], Result], chunks: list[Chunk]) -> list[R
     problems) never depends on how the work was shared."""
     if len(chunks) < 2 or not can_fork():
         return [function(chunk) for chunk in chunks]
-    context = multiprocessing.get_context("fork")
-    running = []
-    for chunk in chunks[1:]:
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_child, args=(function, chunk, sender), daemon=True)
-        process.start()
-        sender.close()
-        running.append((chunk, receiver, process))
-    results = [function(chunks[0])]
-    for chunk, receiver, process in running:
-        try:
-            done, result = receiver.recv()
-        except (EOFError, OSError):
-            done, result = False, None
-        process.join()
-        results.append(result if done else function(chunk))
-    return results
+    running = [Background(partial(function, chunk)) for chunk in chunks[1:]]
+    return [function(chunks[0])] + [job.result() for job in running]
 
 
 class Background:
     """function() in a forked child, started now and collected by result(), so that it runs
     alongside whatever this process does meanwhile.
 
-    Like fork_map, the outcome never depends on the child: where fork does not exist, or the
-    child dies or fails, result() calls function() here instead."""
+    The outcome never depends on the child: where fork does not exist, or the child dies
+    or fails, result() calls function() here instead."""
 
     def __init__(self, function: Callable[[], Result]):
         self.function = function
@@ -91,7 +77,7 @@ class Background:
         if can_fork():
             context = multiprocessing.get_context("fork")
             self.receiver, sender = context.Pipe(duplex=False)
-            self.process = context.Process(target=_child, args=(_call, function, sender), daemon=True)
+            self.process = context.Process(target=_child, args=(function, sender), daemon=True)
             self.process.start()
             sender.close()
 
@@ -102,27 +88,24 @@ class Background:
             done, result = self.receiver.recv()
         except (EOFError, OSError):
             done, result = False, None
-        self.cancel()
+        self.receiver.close()
+        self.process.join()
+        self.process = None
         return result if done else self.function()
 
     def cancel(self) -> None:
-        """Stop the child if it still runs (the caller gave up on its result); idempotent."""
+        """Stop the child (the caller gave up on its result); harmless when already done."""
         if self.process is not None:
             self.receiver.close()
-            if self.process.is_alive():
-                self.process.terminate()
+            self.process.terminate()
             self.process.join()
             self.process = None
 
 
-def _call(function: Callable[[], Result]) -> Result:
-    return function()
-
-
-def _child(function, chunk, sender) -> None:
+def _child(function: Callable[[], Result], sender) -> None:
     try:
-        result = (True, function(chunk))
-    except Exception:  # noqa: BLE001 - the parent does this chunk itself
+        result = (True, function())
+    except Exception:  # noqa: BLE001 - the parent does the work itself
         result = (False, None)
     sender.send(result)
     sender.close()

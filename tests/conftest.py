@@ -17,6 +17,7 @@ from sites import FIXED_TODAY, REPO, copy_site  # noqa: F401 - also imported fro
 # tests/test_daemon.py, which turns it on for its own commands and stops what it started.
 os.environ["SITEGEN_DAEMON"] = "0"
 
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> Path:
     """The repo's sample site, built once per session into a temporary folder."""
