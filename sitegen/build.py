@@ -2,36 +2,33 @@
 
 `build()` reads as the pipeline; each step lives in its own module. Any stage that finds
 errors stops the run before anything is written, so the previous output stays intact.
-A `BuildCache` lets each step skip the work an edit did not touch."""
+One `BuildCache` holds what each stage may reuse, keyed by the digests of its inputs."""
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
-from .cache import CACHE_FOLDER, BuildCache, digest, output_intact, source_stats, unchanged_summary
+from .cache import BuildCache, cache_folder, digest, output_intact, source_stats, unchanged_summary
 from .config import BuildOptions, site_config
+from .deps import PageRecord, RenderRecords, Values, stale_pages, updated_records
 from .errors import BuildFailed, Problem, Problems
-from .fingerprint import ItemKeys, TemplateFacts, analyse_templates, content_key, page_fingerprint
-from .feeds import FEED_SIZE, atom_feed, event_ics, events_ics, feed_files
-from .indexing import search_document, search_documents, searchable_items
+from .feeds import feed_files
+from .indexing import search_documents
 from .load import LoadedContent, load_content
 from .markdown import link_urls, make_parser, render_bodies
-from .model import Event, Item, Site, all_items, make_site, markdown_body
+from .model import Item, Site, all_items, make_site
 from .output import OutputFile, Staging, check_paths, update_output
-from .render import (PARALLEL_MINIMUM, PageSpec, load_strings, make_environment, plan_pages, render_pages,
+from .render import (PARALLEL_MINIMUM, PageSpec, RenderRun, load_strings, make_environment, plan_pages,
                      render_pages_parallel)
 from .schema import ValidContent, validate_content
 from .search import INDEX_DIR, SearchCache, SearchDocument, build_search_files
 from .workers import Background, affordable, fork_map, split
-
-# Kinds whose Markdown text shows on their own page only (plus the search index and feeds);
-# the text of tips and pages shows elsewhere too, so an edit there takes a full rebuild.
-TEXT_ONLY_KINDS = {"case", "enterprise", "event"}
 
 
 @dataclass(repr=False)
@@ -47,242 +44,155 @@ class BuildResult:
     rendered: int = 0  # pages rendered this run; the rest were unchanged
 
 
-@dataclass(eq=False)
-class LastBuild:
-    """The last successful build, kept in memory by serve, to patch a text edit into."""
+@dataclass
+class Templates:
+    """The render stage's inputs besides the model: compiled templates and UI strings."""
 
-    site: Site
-    specs: list[PageSpec]
-    spec_keys: list[str]  # the key each page's fingerprint started from (see split_unchanged)
-    keys: ItemKeys
-    files: dict[str, tuple[str, str]]  # content file -> (digest, digest without its body)
-    media: set[str]
-    templates_key: str
-    parser: object
-    search_text: object
-    # The search index's documents: those of the build when it made them here, else made
-    # by the first patch (or a build server's warm-up) from the unchanged site.
-    documents: list[SearchDocument] | None = None
-    # Looked up by every patch, so made by the first: source -> item; id(item) -> the
-    # numbers of the pages that show its text, and of its search document; link targets.
-    lookups: dict | None = None
-
-    def lookup(self) -> dict:
-        if self.documents is None:
-            self.documents = search_documents(self.site)
-        if self.lookups is None:
-            items = all_items(self.site)
-            pages: dict[int, list[int]] = {}
-            for number, spec in enumerate(self.specs):
-                pages.setdefault(id(spec.context.get("item")), []).append(number)
-            self.lookups = {
-                "items": {item.source: item for item in items},
-                "pages": pages,
-                "documents": {id(item): number for number, item in enumerate(searchable_items(self.site))},
-                "urls": link_urls(items),
-            }
-        return self.lookups
+    env: object
+    strings: dict
+    digests: dict[str, str]  # template name -> digest of its source
 
 
 def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = None) -> BuildResult:
-    """Build the site; raises BuildFailed with every problem when anything is wrong."""
-    # A build allocates many long-lived objects and few cycles; the cyclic collector would
-    # scan the whole heap again and again for nothing, so it waits until the build is done.
+    """Build the site; raises BuildFailed with every problem when anything is wrong.
+
+    `cache` is the state a long-running caller (serve, build --watch) keeps in memory; without
+    it, the state of the last build is read from the user's cache folder."""
+    with collector_paused():
+        started = time.time_ns()
+        problems = Problems(strict=options.strict)
+        if cache is None and write and options.use_cache:
+            summary = unchanged_summary(options.source, options.output_dir, options.cache_key())
+            if summary is not None:
+                return unchanged_result(summary)
+        state = cache if cache is not None else open_cache(options, write)
+        links: set[str] = set()
+        sources = source_stats(options.source, links)
+        reuse_output = write and output_intact(options.output_dir, state.outputs)
+        if reuse_output and sources == state.sources:
+            return unchanged_result({**state.summary, "files": len(state.outputs)})
+        workers = affordable(options.workers, options.memory_budget_mb)
+        loaded = load_content(options.source, problems, state.files, state.saved_at - 2_000_000_000, sources,
+                              workers, links, state.layout)
+        valid = validate_content(loaded.files, loaded.media, problems, state.checked)
+        problems.raise_if_errors()
+        site = model_site(valid, options, loaded, state, problems)
+        templates = template_stage(options, site, state, problems, write)
+        specs = plan_pages(site)
+        values = Values(site, all_items(site))
+        stale = pages_to_render(specs, site, values, templates, state.records if reuse_output else None)
+        others = [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
+        others += copy_assets(options.source, loaded.media)
+        check_paths([OutputFile(spec.path, None, spec.sources) for spec in specs] + others, problems)
+        problems.raise_if_errors()
+        result = BuildResult(site, [], problems.warnings, page_count=len(specs), next_change=site.next_change)
+        run, index = render_and_index([spec for spec in specs if spec.path in stale], others, site, templates,
+                                      values, options, state, problems, result, write, reuse_output)
+        result.files = [OutputFile(f.path, f.content, f.sources) for f in run.files] + \
+            [OutputFile(spec.path, None, spec.sources) for spec in specs if spec.path not in stale] + others + index
+        result.rendered = len(run.files)
+        if write:
+            if reuse_output:
+                stats = update_output(result.files, options.output_dir, set(state.outputs))
+                result.written, result.unchanged, result.removed = stats.written, stats.unchanged, stats.removed
+            state.records = record_pages(specs, stale, run, values, templates, state.records)
+            remember(state, options, started, sources, loaded, result)
+        return result
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """A build allocates many long-lived objects and few cycles; the cyclic collector would
+    scan the whole heap again and again for nothing, so it waits until the build is done."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return run_pipeline(options, write, cache)
+        yield
     finally:
         if collecting:
             gc.enable()
 
 
-def run_pipeline(options: BuildOptions, write: bool, cache: BuildCache | None) -> BuildResult:
-    started = time.time_ns()
-    problems = Problems(strict=options.strict)
-    # A caller that keeps its cache (serve) gets the model kept too, for patch_text_edits;
-    # a one-off build lets it go as soon as it can, which keeps its memory down.
-    keep_last = cache is not None and write
-    if cache is None and write and options.use_cache:
-        summary = unchanged_summary(options.source, options.output_dir, options.cache_key())
-        if summary is not None:
-            return unchanged_result(summary)
-    cache = cache if cache is not None else open_cache(options, write)
-    links: set[str] = set()
-    sources = source_stats(options.source, links)
-    reuse_output = write and output_intact(options.output_dir, cache.outputs)
-    if reuse_output and sources == cache.sources:
-        return unchanged_result({**cache.summary, "files": len(cache.outputs)})
-    loaded = load_content(options.source, problems, cache.files, cache.saved_at - 2_000_000_000, sources,
-                          affordable(options.workers, options.memory_budget_mb), links, cache.layout)
-    cache.layout = loaded.layout
-    valid = validate_content(loaded.files, loaded.media, problems, cache.checked)
-    problems.raise_if_errors()
-    last, cache.last = cache.last, None  # a build that fails below must not leave a half-patched model
-    if last is not None and write and reuse_output:
-        patched = patch_text_edits(last, loaded, valid, options, cache, problems)
-        if patched is not None:
-            cache.last = last
-            remember_patch(cache, options, started, sources, loaded.entries, patched)
-            return patched
+# ---------------------------------------------------------------- steps of the pipeline
+
+def model_site(valid: ValidContent, options: BuildOptions, loaded: LoadedContent, state: BuildCache,
+               problems: Problems) -> Site:
+    """The linked model with every Markdown body as HTML (bodies reused while their file and
+    the URLs of their link targets are unchanged)."""
     config = site_config(valid.site, options.base_url, options.file_links)
     site = make_site(valid.items, config, valid.vocabulary, options.today, options.drafts)
-    parser = make_parser(config.raw_html)
-    render_all_bodies(all_items(site), parser, config.file_links, problems, cache.bodies,
-                      affordable(options.workers, options.memory_budget_mb),
-                      read_markdown(loaded.files))
+    render_all_bodies(all_items(site), make_parser(config.raw_html), config.file_links, problems, state.bodies,
+                      affordable(options.workers, options.memory_budget_mb), read_markdown(loaded.files))
     problems.raise_if_errors()
     forget_details(loaded.files)
-    templates = options.source / "templates"
-    templates_key = templates_digest(templates)
-    strings = load_strings(templates, problems)
-    if cache.templates_key != templates_key:  # compiled templates are reused until one changes
-        cache.templates_key, cache.environment, cache.template_facts = templates_key, None, None
-    env = cache.environment = make_environment(templates, site, strings, cache.environment,
+    return site
+
+
+def template_stage(options: BuildOptions, site: Site, state: BuildCache, problems: Problems, write: bool) -> Templates:
+    """The Jinja environment for this model; its compiled templates are reused until a template changes."""
+    folder = options.source / "templates"
+    digests = template_digests(folder)
+    strings = load_strings(folder, problems)
+    templates_key = digest(sorted(digests.items()))
+    if state.templates_key != templates_key:
+        state.templates_key, state.environment = templates_key, None
+    env = state.environment = make_environment(folder, site, strings, state.environment,
                                                bytecode_folder(options) if write else None)
-    if not isinstance(cache.template_facts, TemplateFacts):
-        cache.template_facts = analyse_templates(env)
-    specs = plan_pages(site)
-    keys = ItemKeys(all_items(site))
-    spec_keys = page_keys(specs, site, strings, cache.template_facts)
-    stale, kept, fingerprints = split_unchanged(specs, spec_keys, keys, cache, reuse_output)
-    others = [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
-    others += copy_assets(options.source, loaded.media)
-    check_paths([OutputFile(spec.path, None, spec.sources) for spec in specs] + others, problems)
-    problems.raise_if_errors()
-    result = BuildResult(site, [], problems.warnings, page_count=len(specs), next_change=site.next_change)
-    # The search index comes after the pages, or in a process of its own, so forked render
-    # workers do not carry its memory; `searched` gets its documents when made here.
+    return Templates(env, strings, digests)
+
+
+def pages_to_render(specs: list[PageSpec], site: Site, values: Values, templates: Templates,
+                    records: RenderRecords | None) -> set[str]:
+    """The output paths of the pages whose inputs changed: all of them without records."""
+    if records is None:
+        return {spec.path for spec in specs}
+    planned = [(spec.path, spec.template, values.of_context(spec.context)) for spec in specs]
+    return stale_pages(planned, records, values, templates.digests, global_key(site, templates))
+
+
+def global_key(site: Site, templates: Templates) -> str:
+    """What every page may show without reading it from the model: UI strings, settings,
+    vocabulary (through label()) and the date."""
+    return digest(templates.strings, site.config, site.vocabulary, site.today)
+
+
+def record_pages(specs: list[PageSpec], stale: set[str], run: RenderRun, values: Values, templates: Templates,
+                 old: RenderRecords | None) -> RenderRecords:
+    """What the next build compares against: the kept pages' old records, the rendered pages' new ones."""
+    contexts = {spec.path: (spec.template, spec.context) for spec in specs if spec.path in stale}
+    rendered = {}
+    for file in run.files:
+        template, context = contexts[file.path]
+        rendered[file.path] = PageRecord(template, values.of_context(context), file.reads)
+    kept = {spec.path for spec in specs if spec.path not in stale}
+    return updated_records(old or RenderRecords(), kept, rendered, run.cards, values, templates.digests,
+                           global_key(values.site, templates))
+
+
+def render_and_index(specs: list[PageSpec], others: list[OutputFile], site: Site, templates: Templates,
+                     values: Values, options: BuildOptions, state: BuildCache, problems: Problems,
+                     result: BuildResult, write: bool, reuse_output: bool) -> tuple[RenderRun, list[OutputFile]]:
+    """Render these pages and make the search index: on a cold build straight into a staging
+    folder, with the index alongside the page workers; on a rebuild in memory."""
+    folder = options.source / "templates"
     searched: list[list[SearchDocument]] = []
 
     def index_files(found: Problems) -> list[OutputFile]:
         documents = search_documents(site)
-        files = search_output(documents, strings.get("search"), cache, reuse_output, found)
+        files = search_output(documents, templates.strings.get("search"), state, reuse_output, found)
         check_paths(files, found)
         searched.append(documents)
         return files
 
     if write and not reuse_output:
-        pages, index = write_fresh(stale, others, index_files, env, templates, problems, options, result, cache)
-    else:
-        pages = render_pages_parallel(stale, env, templates, problems,
-                                      affordable(options.workers, options.memory_budget_mb))
-        problems.raise_if_errors()
-        index = index_files(problems)
-        problems.raise_if_errors()
-    others += index
-    pages_kept = [OutputFile(spec.path, None, spec.sources) for spec in kept]
-    result.files = [OutputFile(p.path, p.content, p.sources) for p in pages] + pages_kept + others
-    result.rendered = len(pages)
-    if write:
-        if reuse_output:
-            stats = update_output(result.files, options.output_dir, set(cache.outputs))
-            result.written, result.unchanged, result.removed = stats.written, stats.unchanged, stats.removed
-        remember(cache, options, started, sources, loaded.entries, fingerprints, result)
-    if keep_last:
-        cache.last = LastBuild(site, specs, spec_keys, keys, {f.rel: (f.digest, f.meta_digest) for f in loaded.files},
-                               set(loaded.media), templates_key, parser, strings.get("search"),
-                               searched[0] if searched else None)
-    return result
-
-
-# ---------------------------------------------------------------- text edits, patched in
-
-def patch_text_edits(last: LastBuild, loaded: LoadedContent, valid: ValidContent, options: BuildOptions,
-                     cache: BuildCache, problems: Problems) -> BuildResult | None:
-    """The rebuild after edits to nothing but the Markdown text of stories, enterprises or
-    events, or None when the edits were anything else.
-
-    Such text shows only on the item's own page, in the search index and in the feeds
-    (cards and lists key on the digest without it; see fingerprint.ItemKeys), so the last build's
-    model and plan stay valid: redo those bodies, pages, index entries and feeds, and write
-    what changed. The bytes are those of a full build; tests/test_incremental.py checks it."""
-    files = {file.rel: file for file in loaded.files}
-    if files.keys() != last.files.keys() or loaded.media != last.media or last.site.today != options.today:
-        return None
-    changed = [file for rel, file in files.items() if file.digest != last.files[rel][0]]
-    if any(file.kind not in TEXT_ONLY_KINDS or file.meta_digest != last.files[file.rel][1] for file in changed):
-        return None
-    templates = options.source / "templates"
-    if templates_digest(templates) != last.templates_key:
-        return None
-    site = last.site
-    lookup = last.lookup()
-    items = edited_items(lookup["items"], changed, valid, last)
-    render_bodies(items, last.parser, options.file_links, problems, cache.bodies, urls=lookup["urls"])
+        return write_fresh(specs, others, index_files, templates.env, folder, values, problems, options, result, state)
+    run = render_pages_parallel(specs, templates.env, folder, problems, values,
+                                affordable(options.workers, options.memory_budget_mb))
     problems.raise_if_errors()
-    for item in items:
-        last.keys.own[id(item)] = item.source + item.digest
-    stale, fingerprints = [], {}
-    for item in items:
-        for number in lookup["pages"].get(id(item), ()):
-            spec = last.specs[number]
-            fingerprints[spec.path] = fingerprint = page_fingerprint(spec.context, spec.template,
-                                                                     last.spec_keys[number], last.keys)
-            if cache.pages.get(spec.path) != fingerprint:
-                stale.append(spec)
-    pages = render_pages(stale, cache.environment, templates, problems)
+    index = index_files(problems)
     problems.raise_if_errors()
-    files_out = [OutputFile(page.path, page.content, page.sources) for page in pages]
-    files_out += [OutputFile(path, content) for path, content in text_feeds(site, items)]
-    old_index = set(cache.search_paths)
-    if items:
-        tip_titles = {tip.number: tip.title for tip in site.tips}
-        edited = [lookup["documents"][id(item)] for item in items]
-        for item, number in zip(items, edited):
-            last.documents[number] = search_document(site, item, tip_titles)
-        files_out += search_output(last.documents, last.search_text, cache, True, problems, edited)
-        problems.raise_if_errors()
-    stats = update_output(files_out, options.output_dir, old_index if items else set())
-    cache.pages.update(fingerprints)
-    for file in files_out:
-        if file.content is not None:
-            cache.outputs[file.path] = len(file.content)
-    for path in old_index - set(cache.search_paths):
-        cache.outputs.pop(path, None)
-    summary = cache.summary
-    return BuildResult(site, files_out, problems.warnings, page_count=summary["pages"], next_change=summary["next_change"],
-                       written=stats.written, unchanged=len(cache.outputs) - stats.written, removed=stats.removed,
-                       rendered=len(pages))
+    return run, index
 
-
-def edited_items(by_source: dict[str, Item], changed: list, valid: ValidContent, last: LastBuild) -> list[Item]:
-    """The published items of the changed files, with their new Markdown in place."""
-    rels = {file.rel for file in changed}
-    data = {entry.file.rel: entry.data for entry in valid.items if entry.file.rel in rels}
-    items = []
-    for file in changed:
-        last.files[file.rel] = (file.digest, file.meta_digest)
-        item = by_source.get(file.rel)
-        if item is not None:  # drafts and stories dated later have no pages
-            item.digest = file.digest
-            item.body_text, item.body_line = markdown_body(file, data[file.rel])
-            items.append(item)
-    return items
-
-
-def text_feeds(site: Site, items: list[Item]) -> list[tuple[str, bytes]]:
-    """The feeds that show the text of these items: the Atom feed and event calendars."""
-    files = []
-    if any(item in site.cases[:FEED_SIZE] for item in items):
-        files.append(("feed.xml", atom_feed(site)))
-    events = [item for item in items if isinstance(item, Event)]
-    if events:
-        files.append(("bijeenkomsten.ics", events_ics(site)))
-        files += [(f"{event.url}bijeenkomst.ics", event_ics(site, event)) for event in events]
-    return files
-
-
-def remember_patch(cache: BuildCache, options: BuildOptions, started: int, sources: dict, entries: dict,
-                   result: BuildResult) -> None:
-    """What a patched build leaves to record; pages, outputs and the index were updated in place."""
-    cache.saved_at, cache.sources, cache.files = started, sources, entries
-    cache.summary = {**cache.summary, "warnings": result.warnings}
-    if options.use_cache:
-        cache.save(options.source)
-
-
-# ---------------------------------------------------------------- steps of the pipeline
 
 BODIES_PARALLEL_MINIMUM = 300  # new Markdown bodies before a second process pays for itself
 
@@ -338,53 +248,26 @@ def unchanged_result(summary: dict) -> BuildResult:
 
 
 def bytecode_folder(options: BuildOptions) -> Path | None:
+    """Compiled templates between runs, kept with the rest of the cache outside the site."""
     if not options.use_cache:
         return None
-    folder = options.source / CACHE_FOLDER / "templates"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = cache_folder(options.source) / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
     return folder
 
 
-def templates_digest(templates: Path) -> str:
-    return digest(sorted((p.relative_to(templates).as_posix(), p.read_bytes())
-                         for p in templates.rglob("*") if p.is_file()))
-
-
-def page_keys(specs: list[PageSpec], site: Site, strings, templates: TemplateFacts) -> list[str]:
-    """Per page, the key its fingerprint starts from: what every page depends on (UI strings,
-    configuration, vocabulary, tips and pages, the date), the templates it is made with, and
-    all content for pages whose templates read site-wide lists."""
-    shared = [(item.source, item.digest, item.body_html) for item in [*site.tips, *site.pages]]
-    global_key = digest(strings, site.config, site.vocabulary, shared, site.today)
-    whole_site_key = digest(global_key, content_key(site))
-    by_template: dict[str, str] = {}
-    result = []
-    for spec in specs:
-        key = by_template.get(spec.template)
-        if key is None:
-            start = whole_site_key if templates.site_wide.get(spec.template, True) else global_key
-            key = by_template[spec.template] = digest(start, templates.keys.get(spec.template, templates.everything))
-        result.append(key)
-    return result
-
-
-def split_unchanged(specs: list[PageSpec], spec_keys: list[str], keys: ItemKeys, cache: BuildCache,
-                    reuse_output: bool) -> tuple[list[PageSpec], list[PageSpec], dict[str, str]]:
-    """Pages whose inputs changed since the last build, pages that can stay, and all fingerprints."""
-    stale, kept, fingerprints = [], [], {}
-    for spec, key in zip(specs, spec_keys):
-        fingerprint = page_fingerprint(spec.context, spec.template, key, keys)
-        fingerprints[spec.path] = fingerprint
-        if reuse_output and cache.pages.get(spec.path) == fingerprint:
-            kept.append(spec)
-        else:
-            stale.append(spec)
-    return stale, kept, fingerprints
+def template_digests(templates: Path) -> dict[str, str]:
+    """Template name (as Jinja names it) -> digest of its source."""
+    return {path.relative_to(templates).as_posix(): digest(path.read_bytes())
+            for path in sorted(templates.rglob("*")) if path.is_file()}
 
 
 def write_fresh(specs: list[PageSpec], others: list[OutputFile], index_files: Callable[[Problems], list[OutputFile]],
-                env, templates: Path, problems: Problems, options: BuildOptions, result: BuildResult,
-                cache: BuildCache) -> tuple[list, list[OutputFile]]:
+                env, templates: Path, values: Values, problems: Problems, options: BuildOptions,
+                result: BuildResult, cache: BuildCache) -> tuple[RenderRun, list[OutputFile]]:
     """Render straight into a staging folder, add the search index, and swap it in; on any
     error the staging goes.
 
@@ -397,7 +280,7 @@ def write_fresh(specs: list[PageSpec], others: list[OutputFile], index_files: Ca
     index = IndexJob(index_files, cache, problems) if alongside else None
     try:
         others_written = sum(staging.put(file.path, file.content) for file in others)
-        pages = render_pages_parallel(specs, env, templates, problems, workers, sink=staging.put)
+        run = render_pages_parallel(specs, env, templates, problems, values, workers, sink=staging.put)
         late_files = index.files() if index else index_files(problems)
         problems.raise_if_errors()
         others_written += sum(staging.put(file.path, file.content) for file in late_files)
@@ -407,9 +290,9 @@ def write_fresh(specs: list[PageSpec], others: list[OutputFile], index_files: Ca
             index.cancel()  # a long-lived caller (serve) must not keep the process
         staging.abort()
         raise
-    result.written = others_written + sum(page.written for page in pages)  # workers wrote some of them
-    result.unchanged = len(pages) + len(others) + len(late_files) - result.written
-    return pages, late_files
+    result.written = others_written + sum(page.written for page in run.files)  # workers wrote some of them
+    result.unchanged = len(run.files) + len(others) + len(late_files) - result.written
+    return run, late_files
 
 
 class IndexJob:
@@ -472,16 +355,16 @@ def sitemap_urls(specs: list[PageSpec]) -> list[str]:
     return [spec.url for spec in specs if spec.template not in ("redirect.html", "404.html")]
 
 
-def remember(cache: BuildCache, options: BuildOptions, started: int, sources: dict, entries: dict,
-             fingerprints: dict[str, str], result: BuildResult) -> None:
+def remember(cache: BuildCache, options: BuildOptions, started: int, sources: dict, loaded: LoadedContent,
+             result: BuildResult) -> None:
     """Keep what this build learned, for the next one."""
     cache.saved_at = started
     cache.sources = sources
-    cache.files = entries
-    cache.checked = {rel: entry for rel, entry in cache.checked.items() if rel in entries}
+    cache.files = loaded.entries
+    cache.layout = loaded.layout
+    cache.checked = {rel: entry for rel, entry in cache.checked.items() if rel in loaded.entries}
     live_sources = {item.source for item in all_items(result.site)}
     cache.bodies = {source: entry for source, entry in cache.bodies.items() if source in live_sources}
-    cache.pages = fingerprints
     output = options.output_dir
     cache.outputs = {file.path: (len(file.content) if file.content is not None else (output / file.path).stat().st_size)
                      for file in result.files}

@@ -2,7 +2,9 @@
 
 Each expensive step keys its result by the digests of its inputs, so a rebuild redoes
 only what an edit touched and the output stays byte-identical to a clean build. The
-state lives in memory (serve) and in a git-ignored folder between runs (build)."""
+state lives in memory (serve, build --watch) and between runs in the user's own cache
+folder, never in the site: a pull request can add any file to the site, and a pickle
+read from there could run any code it likes."""
 
 from __future__ import annotations
 
@@ -13,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import CACHE_FOLDER, code_stats
+from . import code_stats
 
 
 CACHE_FILE = "state.pickle"
 INDEX_FILE = "index.pickle"  # just enough to tell that nothing changed, read without the rest
-FORMAT = 9
+FORMAT = 10
 
 
 def digest(*parts: Any) -> str:
@@ -47,66 +49,71 @@ class BuildCache:
     layout: Any = None  # load.Layout: which content files there are, while none is added or removed
     checked: dict[str, Any] = field(default_factory=dict)  # rel -> (key, data, problems)
     bodies: dict[str, Any] = field(default_factory=dict)  # source -> (digest, {target: url}, html, text, problems)
-    pages: dict[str, str] = field(default_factory=dict)  # output path -> fingerprint
+    records: Any = None  # deps.RenderRecords: what each page read when it was last rendered
     outputs: dict[str, int] = field(default_factory=dict)  # output path -> size, as last written
     search_paths: list[str] = field(default_factory=list)  # the search index's files, as last written
     search_index: Any = None  # search.SearchCache, made by the first build that needs one
     summary: dict[str, Any] = field(default_factory=dict)  # page count, next change, warnings
-    # Valid while the templates' digest holds: what their syntax trees tell (a
-    # fingerprint.TemplateFacts) and, in memory only (never pickled), the Jinja environment
-    # with its compiled templates.
+    # Valid while the templates' digest holds; in memory only (never pickled): the Jinja
+    # environment with its compiled templates.
     templates_key: str = ""
     environment: Any = None
-    template_facts: Any = None
-    # The last successful build's model and plan (build.LastBuild), so that a text-only edit
-    # patches it instead of building again; serve keeps it, a `sitegen build` run never has it.
-    last: Any = None
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state.update(environment=None, last=None)
+        state.update(environment=None)
         return state
 
     @classmethod
     def load(cls, source: Path, key: str) -> "BuildCache":
-        path = source / CACHE_FOLDER / CACHE_FILE
-        try:
-            with open(path, "rb") as handle:
-                cache = pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            return cls(key=key)
+        """The state the last build of this site left, or an empty one: a cache that is
+        missing, corrupt, of another version or of other options means a full build."""
+        cache = _read(cache_folder(source) / CACHE_FILE)
         if not isinstance(cache, cls) or cache.key != key:
             return cls(key=key)
         return cache
 
-    def save(self, source: Path, create: bool = True) -> None:
-        """Write the whole cache; with create=False only into a cache folder that still exists."""
-        folder = source / CACHE_FOLDER
-        if create:
-            folder.mkdir(exist_ok=True)
-        self._write(folder, CACHE_FILE, self)
-        self.save_index(source)
+    def save(self, source: Path) -> None:
+        """Write the whole cache; a cache folder that cannot be written only costs the next build time."""
+        folder = cache_folder(source)
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _write(folder, CACHE_FILE, self)
+            index = {"key": self.key, "sources": self.sources, "outputs": self.outputs, "summary": self.summary}
+            _write(folder, INDEX_FILE, index)
+        except OSError:
+            pass
 
-    def save_index(self, source: Path) -> None:
-        """Write just what `unchanged_summary` reads (the build server's output changes it)."""
-        index = {"key": self.key, "sources": self.sources, "outputs": self.outputs, "summary": self.summary}
-        self._write(source / CACHE_FOLDER, INDEX_FILE, index)
 
-    @staticmethod
-    def _write(folder: Path, name: str, value: Any) -> None:
-        temporary = folder / f"{name}.{os.getpid()}"
-        with open(temporary, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, folder / name)
+def cache_root() -> Path:
+    """The user's cache folder for sitegen ($XDG_CACHE_HOME/sitegen, or ~/.cache/sitegen)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "sitegen"
+
+
+def cache_folder(source: Path) -> Path:
+    """Where the state of builds of this site lives: outside the site, one folder per site."""
+    return cache_root() / digest(str(Path(source).resolve()))
+
+
+def _read(path: Path) -> Any:
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # noqa: BLE001 - any unreadable cache is no cache
+        return None
+
+
+def _write(folder: Path, name: str, value: Any) -> None:
+    temporary = folder / f"{name}.{os.getpid()}"
+    with open(temporary, "wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, folder / name)
 
 
 def unchanged_summary(source: Path, output: Path, key: str) -> dict | None:
     """The last build's summary when no source changed and its output is still in place."""
-    try:
-        with open(source / CACHE_FOLDER / INDEX_FILE, "rb") as handle:
-            index = pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return None
+    index = _read(cache_folder(source) / INDEX_FILE)
     if not isinstance(index, dict) or index.get("key") != key:
         return None
     if source_stats(source) != index["sources"] or not output_intact(output, index["outputs"]):

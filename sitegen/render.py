@@ -22,6 +22,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from .errors import Problems
+from .deps import Reads, Record, RecordingEnvironment, Values
 from .model import FACETS, Site
 from .urls import absolute_url, relative_url
 from .workers import can_fork, fork_map
@@ -54,6 +55,7 @@ class RenderedFile:
     sources: tuple[str, ...] = ()
     size: int = 0
     written: bool = True  # False when the sink found the same bytes already in place
+    reads: Record | None = None  # what the page read while it rendered (deps.py)
 
 
 # ---------------------------------------------------------------- filters
@@ -310,22 +312,34 @@ def _key_part(value: Any) -> Any:
 class Once:
     """once(macro): a function that renders macro(*args) once per render_pages run.
 
-    The run starts with clear(): what such a part shows depends only on its arguments and the
+    The run starts with start(): what such a part shows depends only on its arguments and the
     globals, and the model does not change while pages render. Arguments other than plain
     values are told apart by identity; the entry keeps them alive, so an id is not reused
     meanwhile. The part is also kept with the links of each kind of page it can be given
-    as is (see _link_reach): a card outside the page's own section, the header and footer."""
+    as is (see _link_reach): a card outside the page's own section, the header and footer.
 
-    def __init__(self) -> None:
-        self.cache: dict[tuple, tuple[tuple, Markup, int, frozenset[str]]] = {}
+    What a part reads is recorded as a card of its own (`cards`, by a key that stays the same
+    between builds), and each page that shows it records the card's key."""
+
+    def __init__(self, env: RecordingEnvironment) -> None:
+        self.env = env
+        self.cache: dict[tuple, tuple[tuple, Markup, int, frozenset[str], str]] = {}
         self.linked: dict[tuple, Markup] = {}
+        self.cards: dict[str, Record] = {}
+        self.values: Values | None = None
+
+    def start(self, values: Values) -> None:
+        self.clear()
+        self.values = values
 
     def clear(self) -> None:
         self.cache.clear()
         self.linked.clear()
+        self.cards = {}
+        self.values = None
 
-    def __call__(self, macro: Callable) -> Callable:
-        cache, linked = self.cache, self.linked
+    def wrap(self, macro: Callable, template: str | None) -> Callable:
+        cache, linked, env = self.cache, self.linked, self.env
 
         @jinja2.pass_context
         def render_once(context: jinja2.runtime.Context, *args: Any, **kwargs: Any) -> Markup:
@@ -334,8 +348,17 @@ class Once:
                 key += tuple((name, _key_part(value)) for name, value in sorted(kwargs.items()))
             entry = cache.get(key)
             if entry is None:
-                text = macro(*args, **kwargs)
-                entry = cache[key] = ((macro, args, kwargs), text, *_link_reach(text))
+                outer, env.reads = env.reads, Reads()
+                try:
+                    text = macro(*args, **kwargs)
+                finally:
+                    reads, env.reads = env.reads, outer
+                values = self.values or Values(None, ())
+                card = f"{template}:{getattr(macro, 'name', '?')}:{values.of([args, sorted(kwargs.items())])}"
+                self.cards[card] = reads.frozen()
+                entry = cache[key] = ((macro, args, kwargs), text, *_link_reach(text), card)
+            if env.reads is not None:
+                env.reads.cards.add(entry[4])
             url = context.resolve_or_missing("url")
             if url is marked_url or url is jinja2.utils.missing:  # called from such a template itself
                 return entry[1]
@@ -386,7 +409,7 @@ class Strings(dict):
 
 
 def make_environment(templates: Path, site: Site, strings: dict[str, Any],
-                     reuse: jinja2.Environment | None = None, bytecode: Path | None = None) -> jinja2.Environment:
+                     reuse: RecordingEnvironment | None = None, bytecode: Path | None = None) -> RecordingEnvironment:
     """The Jinja environment for one build; `reuse` keeps an earlier one's compiled templates
     (the caller passes it only while no template changed), with this build's globals."""
     if reuse is not None:
@@ -396,7 +419,7 @@ def make_environment(templates: Path, site: Site, strings: dict[str, Any],
         for template in reuse.cache.values() if reuse.cache is not None else ():
             template._module = None
         return reuse
-    env = jinja2.Environment(
+    env = RecordingEnvironment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,  # everything, including .xml and .txt templates
         undefined=jinja2.StrictUndefined,
@@ -410,9 +433,15 @@ def make_environment(templates: Path, site: Site, strings: dict[str, Any],
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode)) if bytecode else None,
     )
     env.filters.update(FILTERS)
+    parts = Once(env)
+
+    @jinja2.pass_context
+    def once(context: jinja2.runtime.Context, macro: Callable) -> Callable:
+        return parts.wrap(macro, context.name)
+
     env.globals.update(site=site, t=Strings(strings), config=site.config, facet_folders=FACETS,
                        label=site.label, today=site.today,
-                       url=marked_url, once=Once())  # pages have their own url(); see marked_url
+                       url=marked_url, once=once, parts=parts)  # pages have their own url(); see marked_url
     return env
 
 
@@ -438,19 +467,28 @@ def _describe(error: Exception) -> str:
 Sink = Callable[[str, bytes], bool]  # takes a page's bytes; True when it wrote them
 
 
-def render_pages(specs: list[PageSpec], env: jinja2.Environment, templates: Path, problems: Problems,
-                 sink: Sink | None = None) -> list[RenderedFile]:
-    """Render every page; one broken template is reported once, at its line.
+@dataclass
+class RenderRun:
+    """The pages one run rendered, each with what it read, and the reused cards they showed."""
+
+    files: list[RenderedFile]
+    cards: dict[str, Record] = field(default_factory=dict)
+
+
+def render_pages(specs: list[PageSpec], env: RecordingEnvironment, templates: Path, problems: Problems,
+                 values: Values, sink: Sink | None = None) -> RenderRun:
+    """Render every page, recording what each read; one broken template is reported once, at its line.
 
     With a `sink`, each page's bytes go there as soon as they exist instead of being kept,
     so a large site never holds all its pages in memory."""
     rendered: list[RenderedFile] = []
     reported: set[tuple[str, int]] = set()
     site: Site = env.globals["site"]
-    once: Once = env.globals["once"]
-    once.clear()  # parts from an earlier run may show an older model
+    parts: Once = env.globals["parts"]
+    parts.start(values)  # parts from an earlier run may show an older model
     try:
         for spec in specs:
+            env.reads = reads = Reads()
             try:
                 template = env.get_template(spec.template)
                 context = page_context(spec, site)
@@ -469,44 +507,47 @@ def render_pages(specs: list[PageSpec], env: jinja2.Environment, templates: Path
                     reported.add((path, line))
                     problems.error(path, line, 1, message, f"bij het maken van /{spec.url}")
                 continue
+            finally:
+                env.reads = None
             content = html.encode("utf-8")
             if sink is None:
-                rendered.append(RenderedFile(spec.path, content, spec.sources, len(content)))
+                rendered.append(RenderedFile(spec.path, content, spec.sources, len(content), reads=reads.frozen()))
             elif not problems.errors:  # after a failure nothing more is written; the staging goes
                 written = sink(spec.path, content)
-                rendered.append(RenderedFile(spec.path, None, spec.sources, len(content), written))
+                rendered.append(RenderedFile(spec.path, None, spec.sources, len(content), written, reads.frozen()))
+        return RenderRun(rendered, parts.cards)
     finally:
-        once.clear()  # nor are they worth keeping: serve keeps the environment between builds
-    return rendered
+        parts.clear()  # nor are they worth keeping: serve keeps the environment between builds
 
 
 PARALLEL_MINIMUM = 300  # below this many pages a second process costs more than it saves
 
 
-def render_pages_parallel(specs: list[PageSpec], env: jinja2.Environment, templates: Path, problems: Problems,
-                          workers: int, sink: Sink | None = None) -> list[RenderedFile]:
+def render_pages_parallel(specs: list[PageSpec], env: RecordingEnvironment, templates: Path, problems: Problems,
+                          values: Values, workers: int, sink: Sink | None = None) -> RenderRun:
     """Render across `workers` processes (forked, so they share the finished Site for free)."""
     if workers < 2 or len(specs) < PARALLEL_MINIMUM or not can_fork():
-        return render_pages(specs, env, templates, problems, sink)
+        return render_pages(specs, env, templates, problems, values, sink)
     for name in {spec.template for spec in specs}:
         try:
             env.get_template(name)  # compile once, before the fork, for every worker
         except Exception:  # noqa: BLE001 - reported with its line when the page renders
             pass
 
-    def render(chunk: list[PageSpec]) -> tuple[list[RenderedFile], list]:
+    def render(chunk: list[PageSpec]) -> tuple[RenderRun, list]:
         found = Problems(strict=problems.strict)
-        return render_pages(chunk, env, templates, found, sink), found.items
+        return render_pages(chunk, env, templates, found, values, sink), found.items
 
-    rendered: list[RenderedFile] = []
+    run = RenderRun([])
     # Interleaved shares: neighbouring pages (one list, one kind) cost alike.
-    for files, found in fork_map(render, [specs[index::workers] for index in range(workers)]):
-        rendered += files
+    for part, found in fork_map(render, [specs[index::workers] for index in range(workers)]):
+        run.files += part.files
+        run.cards.update(part.cards)
         known = {(p.path, p.line, p.message) for p in problems.items}  # a broken template, once
         problems.extend(p for p in found if (p.path, p.line, p.message) not in known)
     order = {spec.path: index for index, spec in enumerate(specs)}
-    rendered.sort(key=lambda file: order[file.path])
-    return rendered
+    run.files.sort(key=lambda file: order[file.path])
+    return run
 
 
 def page_linker(page_url: str, file_links: bool = False) -> Callable[[str], str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import tempfile
 import threading
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from sites import FIXED_TODAY, REPO, copy_site  # noqa: F401 - also imported fro
 # `sitegen build` leaves a build server behind (sitegen/daemon.py); tests must not, except
 # tests/test_daemon.py, which turns it on for its own commands and stops what it started.
 os.environ["SITEGEN_DAEMON"] = "0"
+# Builds keep their state in the user's cache folder; the tests' builds keep theirs apart.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="sitegen-test-cache-")
 
 
 @pytest.fixture(scope="session")

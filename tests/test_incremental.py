@@ -127,8 +127,7 @@ def build_or_problems(options: BuildOptions, cache: BuildCache | None = None):
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 @pytest.mark.parametrize("memory", [False, True], ids=["cache-on-disk", "cache-in-memory"])
 def test_incremental_output_equals_a_clean_build_after_random_edits(tmp_path, seed, memory):
-    """On disk, as `sitegen build` runs; in memory, as `sitegen serve` runs, where text edits
-    are patched into the last build's model (build.patch_text_edits)."""
+    """On disk, as `sitegen build` runs; in memory, as `sitegen serve` and `build --watch` run."""
     root = copy_site(tmp_path / "site")
     editor = Editor(root, seed)
     incremental = BuildOptions(source=root, output=root / "output", today=FIXED_TODAY, use_cache=not memory)
@@ -145,7 +144,7 @@ def test_incremental_output_equals_a_clean_build_after_random_edits(tmp_path, se
         if expected_problems is None:
             assert not isinstance(outcome, list), (kinds, outcome)
             if memory and kinds[-1] in ("case_text", "enterprise_description"):
-                assert outcome.rendered <= 2, kinds  # patched in: the own page (and a redirect page)
+                assert outcome.rendered <= 2, kinds  # the own page (and a list whose template shows the text)
         else:
             assert outcome == expected_problems, kinds
         if expected_problems is None:
@@ -182,9 +181,9 @@ def build_after(editor: Editor, path: Path, options: BuildOptions, change):
     return build(options)
 
 
-def test_text_edits_in_serve_are_patched_in_and_equal_a_clean_build(tmp_path):
-    """Serve keeps the last build in memory; edits to nothing but Markdown text re-render
-    only the edited item's page, its index entries and feeds, with the bytes of a clean build."""
+def test_text_edits_in_memory_re_render_only_the_pages_that_show_the_text(tmp_path):
+    """Serve keeps its state in memory; edits to nothing but Markdown text re-render only the
+    pages that read that text (the item's own page), with the bytes of a clean build."""
     root = copy_site(tmp_path / "site")
     editor = Editor(root, 0)
     options = BuildOptions(source=root, output=root / "output", today=FIXED_TODAY, use_cache=False)
@@ -194,7 +193,7 @@ def test_text_edits_in_serve_are_patched_in_and_equal_a_clean_build(tmp_path):
     story, linking = content / "cases/vlierbes-kerstpakket-soep.md", content / "cases/koffiepakketten-lindendal.md"
     edits = [
         ("story text", story, lambda text: text + "\nEen nieuwe alinea met **nadruk**.\n", 1),
-        ("story text with a link", linking, lambda text: text + "\nZie ook [dit verhaal](vlierbes-kerstpakket-soep.md).\n", 2),  # its page and its alias
+        ("story text with a link", linking, lambda text: text + "\nZie ook [dit verhaal](vlierbes-kerstpakket-soep.md).\n", 1),
         ("event text", content / "events/lunchlezing-klein-beginnen.md", lambda text: text + "\nMeld je op tijd aan.\n", 1),
         ("enterprise description", content / "enterprises/soepatelier-overschot.yaml",
          lambda text: text.replace("description: |\n", "description: |\n  Een nieuwe eerste zin.\n", 1), 1),

@@ -221,10 +221,13 @@ def test_story_share_panel_has_qr_code_and_invitation(sample_site):
 def test_once_renders_a_part_once_and_gives_each_page_its_links():
     import jinja2
 
+    from sitegen.deps import RecordingEnvironment
+
     calls = []
-    env = jinja2.Environment(autoescape=True)
-    env.globals.update(once=Once(), url=marked_url, count=calls.append)
-    parts = env.from_string("{% macro _card(path, heading='h3') %}{{ count(path) or \"\" }}<{{ heading }}>"
+    env = RecordingEnvironment(autoescape=True)
+    parts = Once(env)
+    env.globals.update(once=lambda macro: parts.wrap(macro, "test.html"), url=marked_url, count=calls.append)
+    module = env.from_string("{% macro _card(path, heading='h3') %}{{ count(path) or \"\" }}<{{ heading }}>"
                             "<a href=\"{{ url(path) }}\">x</a></{{ heading }}>{% endmacro %}"
                             "{% set card = once(_card) %}").module
     page = env.from_string("{{ card('verhalen/a/') }}{{ card('verhalen/a/', heading='h2') }}{{ card('verhalen/a/') }}")
@@ -236,7 +239,7 @@ def test_once_renders_a_part_once_and_gives_each_page_its_links():
             return link(path)
 
         url.folders = tuple(page_url.split("/")[:-1])
-        return page.render(card=parts.card, url=url)
+        return page.render(card=module.card, url=url)
 
     assert render("verhalen/b/index.html") == '<h3><a href="../a/">x</a></h3><h2><a href="../a/">x</a></h2><h3><a href="../a/">x</a></h3>'
     assert render("ondernemers/c/index.html") == ('<h3><a href="../../verhalen/a/">x</a></h3><h2><a href="../../verhalen/a/">x</a></h2>'

@@ -1,0 +1,233 @@
+"""Render-stage dependencies: what each page and each reused card read while it rendered.
+
+The Jinja environment notes every field a template takes from an item or the site and every
+template it loads; build.py hands these records to the next build, which renders a page
+again exactly when something it read has changed (`stale_pages`)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any, Iterable
+
+import jinja2
+
+from .model import Item, Site
+
+Read = tuple[str, str]  # (the item's source file, or SITE for the site itself; attribute name)
+SITE = ""
+
+
+@dataclass
+class Reads:
+    """What one page or card read while it rendered; filled in by RecordingEnvironment."""
+
+    fields: set[Read] = field(default_factory=set)
+    templates: set[str] = field(default_factory=set)
+    cards: set[str] = field(default_factory=set)
+
+    def frozen(self) -> "Record":
+        return Record(frozenset(self.fields), frozenset(self.templates), frozenset(self.cards))
+
+
+@dataclass(frozen=True)
+class Record:
+    """A page's or card's reads, as kept between builds."""
+
+    fields: frozenset[Read]
+    templates: frozenset[str]
+    cards: frozenset[str]  # keys of the reused cards it showed (see render.Once)
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    template: str
+    context: str  # digest of what the plan handed the page (see Values.of_context)
+    reads: Record
+
+
+@dataclass
+class RenderRecords:
+    """Everything the last build's pages read, with the value each read had then."""
+
+    global_key: str = ""  # UI strings, settings, vocabulary, date: what every page may show
+    templates: dict[str, str] = field(default_factory=dict)  # template name -> digest of its source
+    values: dict[Read, str] = field(default_factory=dict)  # read -> digest of its value
+    pages: dict[str, PageRecord] = field(default_factory=dict)  # output path -> record
+    cards: dict[str, Record] = field(default_factory=dict)  # card key -> record
+
+
+class RecordingEnvironment(jinja2.Environment):
+    """A Jinja environment that notes, into `reads`, every field a template takes from an
+    item or the site, and every template it loads. Templates reach the model only through
+    `getattr`/`getitem` (also in filters such as sort(attribute=...)), so nothing escapes."""
+
+    reads: Reads | None = None
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        reads = self.reads
+        if reads is not None:
+            if isinstance(obj, Item):
+                reads.fields.add((obj.source, attribute))
+            elif isinstance(obj, Site):
+                reads.fields.add((SITE, attribute))
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        reads = self.reads
+        if reads is not None and isinstance(argument, str):
+            if isinstance(obj, Item):
+                reads.fields.add((obj.source, argument))
+            elif isinstance(obj, Site):
+                reads.fields.add((SITE, argument))
+        return super().getitem(obj, argument)
+
+    def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:
+        template = super().get_template(name, parent, globals)
+        if self.reads is not None and template.name is not None:
+            self.reads.templates.add(template.name)
+        return template
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class Values:
+    """Digests of the values the model holds now, each worked out once per build.
+
+    An item inside a value counts by its identity (its source file): what a page shows of
+    that item is a read of its own. A method stands for the whole content, since what it
+    reads cannot be seen."""
+
+    def __init__(self, site: Site, items: Iterable[Item]):
+        self.site = site
+        self.items = {item.source: item for item in items}
+        self.memo: dict[Read, str] = {}
+        self.objects: dict[int, str] = {}  # id of a non-item dataclass -> digest of its fields
+        self.keep: list[Any] = []  # those objects, so an id is not reused during the build
+        self._everything: str | None = None
+
+    def of_read(self, read: Read) -> str:
+        known = self.memo.get(read)
+        if known is None:
+            source, attribute = read
+            owner = self.site if source == SITE else self.items.get(source)
+            if owner is None:
+                known = "gone"
+            else:
+                try:
+                    value = getattr(owner, attribute)
+                except AttributeError:
+                    known = "missing"
+                else:
+                    known = self.of(value)
+            self.memo[read] = known
+        return known
+
+    def of(self, value: Any) -> str:
+        return _hash(self._text(value))
+
+    def of_context(self, context: dict[str, Any]) -> str:
+        return self.of(context)
+
+    def everything(self) -> str:
+        if self._everything is None:
+            self._everything = _hash(repr(sorted((item.source, item.digest) for item in self.items.values())))
+        return self._everything
+
+    def _text(self, value: Any) -> str:
+        kind = type(value)
+        if kind in (str, int, float, bool) or value is None:
+            return repr(value)
+        if isinstance(value, Item):
+            return f"<{value.source}>"
+        if isinstance(value, (list, tuple)):
+            return "[" + ",".join(map(self._text, value)) + "]"
+        if isinstance(value, dict):
+            return "{" + ",".join(f"{self._text(key)}:{self._text(element)}" for key, element in value.items()) + "}"
+        if isinstance(value, (set, frozenset)):
+            return "{" + ",".join(sorted(map(self._text, value))) + "}"
+        if isinstance(value, str):  # Markup and other str subclasses
+            return f"{kind.__name__}{value!r}"
+        if isinstance(value, Site):
+            return "<site>"
+        if is_dataclass(value) and not isinstance(value, type):
+            known = self.objects.get(id(value))
+            if known is None:
+                self.objects[id(value)] = "<cycle>"  # a dataclass that contains itself
+                parts = ",".join(f"{f.name}={self._text(getattr(value, f.name))}" for f in fields(value))
+                known = self.objects[id(value)] = _hash(f"{kind.__name__}({parts})")
+                self.keep.append(value)
+            return known
+        if callable(value):
+            return f"<callable {getattr(value, '__qualname__', kind.__name__)} {self.everything()}>"
+        return f"{kind.__name__}:{value!r}"
+
+
+def stale_pages(paths_and_contexts: list[tuple[str, str, str]], records: RenderRecords, values: Values,
+                templates: dict[str, str], global_key: str) -> set[str]:
+    """The output paths (of `paths_and_contexts`: path, template, context digest) that must be
+    rendered again: new pages, and pages of which anything read, the templates used or the
+    cards shown have changed since the records were made."""
+    if records.global_key != global_key:
+        return {path for path, _, _ in paths_and_contexts}
+    changed_fields = {read for read, known in records.values.items() if values.of_read(read) != known}
+    changed_templates = {name for name, known in records.templates.items() if templates.get(name) != known}
+    card_stale: dict[str, bool] = {}
+
+    def changed(record: Record, seen: frozenset[str] = frozenset()) -> bool:
+        if not changed_templates.isdisjoint(record.templates):
+            return True
+        if changed_fields and any(read in record.fields for read in changed_fields):
+            return True
+        for key in record.cards:
+            stale = card_stale.get(key)
+            if stale is None:
+                card = records.cards.get(key)
+                stale = card is None or key in seen or changed(card, seen | {key})
+                card_stale[key] = stale
+            if stale:
+                return True
+        return False
+
+    stale = set()
+    for path, template, context in paths_and_contexts:
+        page = records.pages.get(path)
+        if page is None or page.template != template or page.context != context or changed(page.reads):
+            stale.add(path)
+    return stale
+
+
+def updated_records(old: RenderRecords, kept: set[str], rendered: dict[str, PageRecord], cards: dict[str, Record],
+                    values: Values, templates: dict[str, str], global_key: str) -> RenderRecords:
+    """The records after a build that kept the pages in `kept` and rendered those in `rendered`."""
+    pages = {path: old.pages[path] for path in kept}
+    pages.update(rendered)
+    all_cards = {**old.cards, **cards}
+    used_cards: dict[str, Record] = {}
+    stack = [key for page in pages.values() for key in page.reads.cards]
+    while stack:
+        key = stack.pop()
+        if key not in used_cards and key in all_cards:
+            used_cards[key] = all_cards[key]
+            stack.extend(all_cards[key].cards)
+    reads = [*pages.values()], [*used_cards.values()]
+    every_read = {read for record in reads[0] for read in record.reads.fields}
+    every_read.update(read for record in reads[1] for read in record.fields)
+    used_templates = {name for record in reads[0] for name in record.reads.templates}
+    used_templates.update(name for record in reads[1] for name in record.templates)
+    return RenderRecords(
+        global_key=global_key,
+        templates={name: templates.get(name, "missing") for name in used_templates},
+        values={read: values.of_read(read) for read in every_read},
+        pages=pages,
+        cards=used_cards,
+    )
