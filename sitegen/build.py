@@ -79,8 +79,9 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
         site = model_site(valid, options, loaded, state, problems)
         templates = template_stage(options, site, state, problems, write)
         specs = plan_pages(site)
+        records = state.records if reuse_output else None
         values = Values(site, all_items(site))
-        stale = pages_to_render(specs, site, values, templates, state.records if reuse_output else None)
+        stale = pages_to_render(specs, site, values, templates, records)
         others = [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
         others += copy_assets(options.source, loaded.media)
         check_paths([OutputFile(spec.path, None, spec.sources) for spec in specs] + others, problems)

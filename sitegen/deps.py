@@ -16,6 +16,19 @@ from .model import Item, Site
 
 Read = tuple[str, str]  # (the item's source file, or SITE for the site itself; attribute name)
 SITE = ""
+# Every field an item's own file sets (all but those marked model.derived) is one read: they
+# change together with the file's front matter (its meta digest), and a body edit leaves them.
+FILE = "*"
+
+_FILE_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def file_fields(kind: type) -> frozenset[str]:
+    """The fields of an item type that only its own file sets (see model.derived)."""
+    names = _FILE_FIELDS.get(kind)
+    if names is None:
+        names = _FILE_FIELDS[kind] = frozenset(f.name for f in fields(kind) if not f.metadata.get("derived"))
+    return names
 
 
 @dataclass
@@ -26,8 +39,10 @@ class Reads:
     templates: set[str] = field(default_factory=set)
     cards: set[str] = field(default_factory=set)
 
-    def frozen(self) -> "Record":
-        return Record(frozenset(self.fields), frozenset(self.templates), frozenset(self.cards))
+    def frozen(self, shared: dict[Read, Read]) -> "Record":
+        # The same read of many pages is one tuple, so the cache pickles it once.
+        return Record(frozenset(shared.setdefault(read, read) for read in self.fields),
+                      frozenset(self.templates), frozenset(self.cards))
 
 
 @dataclass(frozen=True)
@@ -42,8 +57,11 @@ class Record:
 @dataclass(frozen=True)
 class PageRecord:
     template: str
-    context: str  # digest of what the plan handed the page (see Values.of_context)
+    context: int  # digest of what the plan handed the page (see Values.of_context)
     reads: Record
+
+
+OwnerValues = dict[str, int]  # attribute (or FILE) -> digest of its value
 
 
 @dataclass
@@ -52,7 +70,7 @@ class RenderRecords:
 
     global_key: str = ""  # UI strings, settings, vocabulary, date: what every page may show
     templates: dict[str, str] = field(default_factory=dict)  # template name -> digest of its source
-    values: dict[Read, str] = field(default_factory=dict)  # read -> digest of its value
+    values: dict[str, OwnerValues] = field(default_factory=dict)  # source (or SITE) -> what was read of it
     pages: dict[str, PageRecord] = field(default_factory=dict)  # output path -> record
     cards: dict[str, Record] = field(default_factory=dict)  # card key -> record
 
@@ -64,13 +82,22 @@ class RecordingEnvironment(jinja2.Environment):
 
     reads: Reads | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.shared_reads: dict[Read, Read] = {}
+
+    def _note(self, reads: Reads, obj: Any, attribute: str) -> None:
+        if isinstance(obj, Item):
+            kind = type(obj)
+            own = _FILE_FIELDS.get(kind) or file_fields(kind)
+            reads.fields.add((obj.source, FILE if attribute in own else attribute))
+        elif isinstance(obj, Site):
+            reads.fields.add((SITE, attribute))
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         reads = self.reads
         if reads is not None:
-            if isinstance(obj, Item):
-                reads.fields.add((obj.source, attribute))
-            elif isinstance(obj, Site):
-                reads.fields.add((SITE, attribute))
+            self._note(reads, obj, attribute)
         try:
             return getattr(obj, attribute)
         except AttributeError:
@@ -83,10 +110,7 @@ class RecordingEnvironment(jinja2.Environment):
     def getitem(self, obj: Any, argument: Any) -> Any:
         reads = self.reads
         if reads is not None and isinstance(argument, str):
-            if isinstance(obj, Item):
-                reads.fields.add((obj.source, argument))
-            elif isinstance(obj, Site):
-                reads.fields.add((SITE, argument))
+            self._note(reads, obj, argument)
         return super().getitem(obj, argument)
 
     def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:
@@ -95,52 +119,68 @@ class RecordingEnvironment(jinja2.Environment):
             self.reads.templates.add(template.name)
         return template
 
+    def freeze(self, reads: Reads) -> Record:
+        return reads.frozen(self.shared_reads)
 
-def _hash(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+def _hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
 
 
 class Values:
     """Digests of the values the model holds now, each worked out once per build.
 
     An item inside a value counts by its identity (its source file): what a page shows of
-    that item is a read of its own. A method stands for the whole content, since what it
-    reads cannot be seen."""
+    that item is a read of its own. The fields an item's file sets count as one value, the
+    file's meta digest. A method stands for the whole content, since what it reads cannot
+    be seen."""
 
-    def __init__(self, site: Site, items: Iterable[Item]):
+    def __init__(self, site: Site | None, items: Iterable[Item]):
         self.site = site
         self.items = {item.source: item for item in items}
-        self.memo: dict[Read, str] = {}
+        self.memo: dict[Read, int] = {}
         self.objects: dict[int, str] = {}  # id of a non-item dataclass -> digest of its fields
         self.keep: list[Any] = []  # those objects, so an id is not reused during the build
         self._everything: str | None = None
 
-    def of_read(self, read: Read) -> str:
+    def of_read(self, read: Read) -> int:
         known = self.memo.get(read)
         if known is None:
             source, attribute = read
             owner = self.site if source == SITE else self.items.get(source)
             if owner is None:
-                known = "gone"
+                known = -1  # gone
+            elif attribute == FILE:
+                known = _hash(owner.meta_digest)
             else:
                 try:
                     value = getattr(owner, attribute)
                 except AttributeError:
-                    known = "missing"
+                    known = -2
                 else:
                     known = self.of(value)
             self.memo[read] = known
         return known
 
-    def of(self, value: Any) -> str:
+    def of(self, value: Any) -> int:
         return _hash(self._text(value))
 
-    def of_context(self, context: dict[str, Any]) -> str:
+    def of_context(self, context: dict[str, Any]) -> int:
         return self.of(context)
+
+    def owners(self, reads: Iterable[Read]) -> dict[str, OwnerValues]:
+        """The current digest of each read, by owner, as the next build compares them."""
+        table: dict[str, OwnerValues] = {}
+        for read in reads:
+            entry = table.get(read[0])
+            if entry is None:
+                entry = table[read[0]] = {}
+            entry[read[1]] = self.of_read(read)
+        return table
 
     def everything(self) -> str:
         if self._everything is None:
-            self._everything = _hash(repr(sorted((item.source, item.digest) for item in self.items.values())))
+            self._everything = str(_hash(repr(sorted((item.source, item.digest) for item in self.items.values()))))
         return self._everything
 
     def _text(self, value: Any) -> str:
@@ -164,7 +204,7 @@ class Values:
             if known is None:
                 self.objects[id(value)] = "<cycle>"  # a dataclass that contains itself
                 parts = ",".join(f"{f.name}={self._text(getattr(value, f.name))}" for f in fields(value))
-                known = self.objects[id(value)] = _hash(f"{kind.__name__}({parts})")
+                known = self.objects[id(value)] = f"#{_hash(f'{kind.__name__}({parts})')}"
                 self.keep.append(value)
             return known
         if callable(value):
@@ -172,14 +212,15 @@ class Values:
         return f"{kind.__name__}:{value!r}"
 
 
-def stale_pages(paths_and_contexts: list[tuple[str, str, str]], records: RenderRecords, values: Values,
+def stale_pages(planned: list[tuple[str, str, int]], records: RenderRecords, values: Values,
                 templates: dict[str, str], global_key: str) -> set[str]:
-    """The output paths (of `paths_and_contexts`: path, template, context digest) that must be
-    rendered again: new pages, and pages of which anything read, the templates used or the
-    cards shown have changed since the records were made."""
+    """The output paths (of `planned`: path, template, context digest) that must be rendered
+    again: new pages, and pages of which anything read, the templates used or the cards
+    shown have changed since the records were made."""
     if records.global_key != global_key:
-        return {path for path, _, _ in paths_and_contexts}
-    changed_fields = {read for read, known in records.values.items() if values.of_read(read) != known}
+        return {path for path, _, _ in planned}
+    changed_fields = {(source, attribute) for source, attributes in records.values.items()
+                      for attribute, known in attributes.items() if values.of_read((source, attribute)) != known}
     changed_templates = {name for name, known in records.templates.items() if templates.get(name) != known}
     card_stale: dict[str, bool] = {}
 
@@ -199,7 +240,7 @@ def stale_pages(paths_and_contexts: list[tuple[str, str, str]], records: RenderR
         return False
 
     stale = set()
-    for path, template, context in paths_and_contexts:
+    for path, template, context in planned:
         page = records.pages.get(path)
         if page is None or page.template != template or page.context != context or changed(page.reads):
             stale.add(path)
@@ -219,15 +260,13 @@ def updated_records(old: RenderRecords, kept: set[str], rendered: dict[str, Page
         if key not in used_cards and key in all_cards:
             used_cards[key] = all_cards[key]
             stack.extend(all_cards[key].cards)
-    reads = [*pages.values()], [*used_cards.values()]
-    every_read = {read for record in reads[0] for read in record.reads.fields}
-    every_read.update(read for record in reads[1] for read in record.fields)
-    used_templates = {name for record in reads[0] for name in record.reads.templates}
-    used_templates.update(name for record in reads[1] for name in record.templates)
+    records = [page.reads for page in pages.values()] + list(used_cards.values())
+    every_read = set().union(*(record.fields for record in records))
+    used_templates = set().union(*(record.templates for record in records))
     return RenderRecords(
         global_key=global_key,
         templates={name: templates.get(name, "missing") for name in used_templates},
-        values={read: values.of_read(read) for read in every_read},
+        values=values.owners(every_read),
         pages=pages,
         cards=used_cards,
     )

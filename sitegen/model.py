@@ -13,6 +13,16 @@ from typing import Any
 from .config import SiteConfig
 from .load import MARKDOWN_FIELDS
 
+def derived(default: Any = None, default_factory: Any = None) -> Any:
+    """A field that link_site or the Markdown step fills in, rather than the item's own file.
+
+    Rebuilds take every other field of an item whose file is unchanged as unchanged
+    (deps.Values); a derived field is compared each time."""
+    if default_factory is not None:
+        return field(default_factory=default_factory, metadata={"derived": True})
+    return field(default=default, metadata={"derived": True})
+
+
 # Facets that get listing pages: facet -> (URL folder, vocabulary list)
 FACETS = {
     "theme": ("themas", "themes"),
@@ -51,10 +61,10 @@ class Item:
     source: str  # path relative to the source folder
     url: str  # site path without leading slash
     example: bool = False
-    body_html: str = ""
-    body_text: str = ""
-    body_line: int = 1  # where the Markdown body starts in the source file
-    digest: str = ""  # of the source file, for incremental builds
+    body_html: str = derived("")  # links to other items are resolved in it
+    body_text: str = derived("")
+    body_line: int = derived(1)  # where the Markdown body starts in the source file
+    digest: str = derived("")  # of the source file, which a body edit changes too
     meta_digest: str = ""  # of the source file without its Markdown body (see load.py)
 
     def __repr__(self) -> str:  # the linked graph is large and cyclic: keep reprs short
@@ -103,9 +113,9 @@ class Enterprise(Item):
     logo: dict | None = None
     checked: dict | None = None
     # filled in by link_site
-    cases: list["Case"] = field(default_factory=list)
-    opportunities: list["Procurement"] = field(default_factory=list)
-    buyers: list["Organisation"] = field(default_factory=list)
+    cases: list["Case"] = derived(default_factory=list)
+    opportunities: list["Procurement"] = derived(default_factory=list)
+    buyers: list["Organisation"] = derived(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -146,10 +156,10 @@ class Case(Item):
     aliases: list[str] = field(default_factory=list)
     draft: bool = False
     # filled in by link_site
-    buyer: "Organisation | None" = None
-    enterprises: list[Enterprise] = field(default_factory=list)
-    related: list["Case"] = field(default_factory=list)
-    events: list["Event"] = field(default_factory=list)
+    buyer: "Organisation | None" = derived(None)
+    enterprises: list[Enterprise] = derived(default_factory=list)
+    related: list["Case"] = derived(default_factory=list)
+    events: list["Event"] = derived(default_factory=list)
 
 
 @dataclass(eq=False, repr=False)
@@ -163,10 +173,10 @@ class Organisation(Item):
     procurement_calendar: str | None = None
     contact: dict | None = None
     # the inventory (tip 1), filled in by link_site
-    cases: list[Case] = field(default_factory=list)
-    enterprises: list[Enterprise] = field(default_factory=list)
-    procurements: list["Procurement"] = field(default_factory=list)
-    known_value: tuple[float, float] = (0, 0)  # (low, high) of the stories' contract values
+    cases: list[Case] = derived(default_factory=list)
+    enterprises: list[Enterprise] = derived(default_factory=list)
+    procurements: list["Procurement"] = derived(default_factory=list)
+    known_value: tuple[float, float] = derived((0, 0))  # (low, high) of the stories' contract values
 
     @property
     def title(self) -> str:
@@ -187,9 +197,9 @@ class Procurement(Item):
     tender_url: str | None = None
     contact: dict | None = None
     updated: dt.date | None = None
-    organisation: Organisation | None = None
-    matches: list[Enterprise] = field(default_factory=list)
-    open: bool = True  # still to come (its expected date or quarter has not passed)
+    organisation: Organisation | None = derived(None)
+    matches: list[Enterprise] = derived(default_factory=list)
+    open: bool = derived(True)  # still to come (its expected date or quarter has not passed)
 
     @property
     def quarter(self) -> str:
@@ -215,8 +225,8 @@ class Event(Item):
     case_slugs: list[str] = field(default_factory=list)
     registration_url: str | None = None
     accessibility: str = ""
-    cases: list[Case] = field(default_factory=list)
-    upcoming: bool = True
+    cases: list[Case] = derived(default_factory=list)
+    upcoming: bool = derived(True)
 
 
 @dataclass(eq=False, repr=False)
@@ -224,7 +234,7 @@ class Tip(Item):
     number: int = 0
     title: str = ""
     summary: str = ""
-    cases: list[Case] = field(default_factory=list)
+    cases: list[Case] = derived(default_factory=list)
 
 
 @dataclass(eq=False, repr=False)

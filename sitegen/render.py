@@ -355,7 +355,7 @@ class Once:
                     reads, env.reads = env.reads, outer
                 values = self.values or Values(None, ())
                 card = f"{template}:{getattr(macro, 'name', '?')}:{values.of([args, sorted(kwargs.items())])}"
-                self.cards[card] = reads.frozen()
+                self.cards[card] = env.freeze(reads)
                 entry = cache[key] = ((macro, args, kwargs), text, *_link_reach(text), card)
             if env.reads is not None:
                 env.reads.cards.add(entry[4])
@@ -511,10 +511,10 @@ def render_pages(specs: list[PageSpec], env: RecordingEnvironment, templates: Pa
                 env.reads = None
             content = html.encode("utf-8")
             if sink is None:
-                rendered.append(RenderedFile(spec.path, content, spec.sources, len(content), reads=reads.frozen()))
+                rendered.append(RenderedFile(spec.path, content, spec.sources, len(content), reads=env.freeze(reads)))
             elif not problems.errors:  # after a failure nothing more is written; the staging goes
                 written = sink(spec.path, content)
-                rendered.append(RenderedFile(spec.path, None, spec.sources, len(content), written, reads.frozen()))
+                rendered.append(RenderedFile(spec.path, None, spec.sources, len(content), written, env.freeze(reads)))
         return RenderRun(rendered, parts.cards)
     finally:
         parts.clear()  # nor are they worth keeping: serve keeps the environment between builds
