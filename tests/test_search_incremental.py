@@ -10,8 +10,9 @@ from dataclasses import replace
 
 import pytest
 
-from sitegen import search
+from sitegen import search_cache, search_index
 from sitegen.search import SearchCache, SearchDocument, build_search_files
+from sitegen.search_encoding import edit_posting, encode_posting
 from tests.test_search import TEXT, doc, read_script
 
 KINDS = ["verhaal", "ondernemer", "tip", "inkoop"]
@@ -107,9 +108,9 @@ def random_edit(rng: random.Random, documents: list[SearchDocument], vocabulary:
 @pytest.fixture
 def small_shards(monkeypatch):
     """Shards of a few hundred characters, so that a test corpus has dozens of them."""
-    monkeypatch.setattr(search, "SHARD_MIN_CHARS", 400)
-    monkeypatch.setattr(search, "SHARD_SPAN_CHARS", 700)
-    monkeypatch.setattr(search, "SHARD_MAX_CHARS", 2_500)
+    monkeypatch.setattr(search_index, "SHARD_MIN_CHARS", 400)
+    monkeypatch.setattr(search_index, "SHARD_SPAN_CHARS", 700)
+    monkeypatch.setattr(search_index, "SHARD_MAX_CHARS", 2_500)
 
 
 def count_calls(monkeypatch, name: str) -> list:
@@ -128,7 +129,7 @@ def count_calls(monkeypatch, name: str) -> list:
 def test_random_edits_give_the_bytes_of_a_build_from_scratch(seed, small_shards, monkeypatch):
     rng = random.Random(seed)
     if seed % 2:  # renumber the word tables now and then
-        monkeypatch.setattr(search, "COMPACT_SLACK", 0)
+        monkeypatch.setattr(search_cache, "COMPACT_SLACK", 0)
     updates = count_calls(monkeypatch, "_update")
     rebuilds = count_calls(monkeypatch, "_rebuild")
     vocabulary = list(dict.fromkeys(random_word(rng) for _ in range(400)))
@@ -152,7 +153,7 @@ def test_editing_a_posting_equals_encoding_it_again():
     rng = random.Random(11)
 
     def encoded(values: dict[int, int]) -> str:
-        return search._encode_posting([doc_id * 32 + value for doc_id, value in sorted(values.items())])
+        return encode_posting([doc_id * 32 + value for doc_id, value in sorted(values.items())])
 
     for _ in range(3000):
         size = rng.choice([5, 40, 200, 3000])  # dense postings have two-digit entries only
@@ -166,7 +167,7 @@ def test_editing_a_posting_equals_encoding_it_again():
                 expected.pop(doc_id, None)
             else:
                 expected[doc_id] = value
-        assert search._edit_posting(encoded(values), list(edits.items())) == encoded(expected), (values, edits)
+        assert edit_posting(encoded(values), list(edits.items())) == encoded(expected), (values, edits)
 
 
 def test_a_cache_that_failed_halfway_starts_over(small_shards, monkeypatch):
