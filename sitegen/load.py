@@ -15,23 +15,12 @@ from typing import Any
 import yaml
 
 from .errors import Problems
+from .registry import CONTENT_TYPES
 from .workers import fork_map, split
 
-# folder under content/ -> (content type, file extension)
-CONTENT_FOLDERS: dict[str, tuple[str, str]] = {
-    "enterprises": ("enterprise", ".yaml"),
-    "cases": ("case", ".md"),
-    "organisations": ("organisation", ".yaml"),
-    "calendar": ("procurement", ".yaml"),
-    "events": ("event", ".md"),
-    "tips": ("tip", ".md"),
-    "pages": ("page", ".md"),
-}
 SINGLE_FILES: dict[str, str] = {"site.yaml": "site", "vocabulary.yaml": "vocabulary"}
 MEDIA_FOLDER = "media"
 SHARED_TEXT = 40  # scalars up to this length are interned (slugs, vocabulary words, dates)
-# YAML kinds whose Markdown body is a field rather than the text after the front matter.
-MARKDOWN_FIELDS = {"enterprise": "description"}
 
 Position = tuple[int, int]
 KeyPath = tuple[Any, ...]
@@ -185,6 +174,7 @@ def plan_layout(content_root: Path, stats: dict[str, tuple[int, int]], links: se
     root_resolved = content_root.resolve()
     below = sorted((walk_order(path[len(root):]), path) for path in stats if path.startswith(root))
     files, media, problems = [], set(), []
+    by_folder = {content_type.folder: content_type for content_type in CONTENT_TYPES.values()}
     for _, path in below:
         rel_content = path[len(root):].replace(os.sep, "/")
         rel = "content/" + rel_content
@@ -201,8 +191,8 @@ def plan_layout(content_root: Path, stats: dict[str, tuple[int, int]], links: se
             continue
         if len(parts) == 1 and name in SINGLE_FILES:
             kind, slug = SINGLE_FILES[name], name[:-5]
-        elif len(parts) == 2 and parts[0] in CONTENT_FOLDERS:
-            kind, extension = CONTENT_FOLDERS[parts[0]]
+        elif len(parts) == 2 and parts[0] in by_folder:
+            kind, extension = by_folder[parts[0]].name, by_folder[parts[0]].suffix
             if name.startswith("."):
                 continue
             slug, dot, suffix = name.rpartition(".")
@@ -278,7 +268,7 @@ def _load_file(path: Path, rel: str, kind: str, slug: str, problems: Problems,
             return item
         yaml_text, item.body, item.body_line = split
         line_offset = 1
-    body_field = MARKDOWN_FIELDS.get(kind)
+    body_field = markdown_field(kind)
     try:
         # Positions are only for messages: parsed again when one is needed (see SourceFile),
         # except where the Markdown body is a field, whose line the markdown stage needs.
@@ -300,11 +290,17 @@ def _meta_digest(file: SourceFile, front_matter: str) -> str:
     """The digest of a file without its Markdown body, which only the item's own page shows."""
     if file.rel.endswith(".md"):
         return hashlib.blake2b(front_matter.encode("utf-8"), digest_size=16).hexdigest()
-    body_field = MARKDOWN_FIELDS.get(file.kind)
+    body_field = markdown_field(file.kind)
     if body_field and body_field in file.data:
         rest = [(key, value) for key, value in file.data.items() if key != body_field]
         return hashlib.blake2b(repr(rest).encode("utf-8"), digest_size=16).hexdigest()
     return file.digest
+
+
+def markdown_field(kind: str) -> str | None:
+    """The field of a YAML type that holds its Markdown body, if it has one."""
+    content_type = CONTENT_TYPES.get(kind)
+    return content_type.body_field if content_type else None
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | str:

@@ -1,4 +1,4 @@
-"""Stage 3, model: dataclasses for the content types and the `Site` that links them.
+"""Stage 3, model: the `Site` that links the items (dataclasses from items.py, one per type).
 
 Resolves every cross-reference and computes taxonomies, related stories, matches between
 planned purchases and enterprises, inventories and impact totals before any page renders."""
@@ -11,16 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .config import SiteConfig
-from .load import MARKDOWN_FIELDS
-
-def derived(default: Any = None, default_factory: Any = None) -> Any:
-    """A field that link_site or the Markdown step fills in, rather than the item's own file.
-
-    Rebuilds take every other field of an item whose file is unchanged as unchanged
-    (deps.Values); a derived field is compared each time."""
-    if default_factory is not None:
-        return field(default_factory=default_factory, metadata={"derived": True})
-    return field(default=default, metadata={"derived": True})
+# The content dataclasses live in items.py; the stages after this one import them from here.
+from .items import (Case, Enterprise, Event, ImpactFigure, Item, Offering, Organisation, Page,  # noqa: F401
+                    Procurement, Recognition, Tip)
+from .load import markdown_field
+from .registry import CONTENT_TYPES
 
 
 # Facets that get listing pages: facet -> (URL folder, vocabulary list)
@@ -53,195 +48,6 @@ class Term:
     @property
     def search_row(self) -> tuple[str, str, int]:
         return (self.slug, self.label, self.count)
-
-
-@dataclass(eq=False)
-class Item:
-    slug: str
-    source: str  # path relative to the source folder
-    url: str  # site path without leading slash
-    example: bool = False
-    body_html: str = derived("")  # links to other items are resolved in it
-    body_text: str = derived("")
-    body_line: int = derived(1)  # where the Markdown body starts in the source file
-    digest: str = derived("")  # of the source file, which a body edit changes too
-    meta_digest: str = ""  # of the source file without its Markdown body (see load.py)
-
-    def __repr__(self) -> str:  # the linked graph is large and cyclic: keep reprs short
-        return f"<{type(self).__name__} {self.source}>"
-
-    @property
-    def search_row(self) -> tuple[str, str, str]:
-        """(title, url, summary) for the browsable lists on the search page."""
-        return (getattr(self, "title", "") or getattr(self, "name", ""), self.url, getattr(self, "summary", "") or "")
-
-
-@dataclass
-class Offering:
-    category: str
-    description: str
-
-
-@dataclass
-class Recognition:
-    type: str
-    level: int | None = None
-    valid_until: dt.date | None = None
-
-
-@dataclass(eq=False, repr=False)
-class Enterprise(Item):
-    name: str = ""
-    summary: str = ""
-    impact: list[str] = field(default_factory=list)
-    offerings: list[Offering] = field(default_factory=list)
-    municipality: str = ""
-    address: str = ""
-    target_groups: list[str] = field(default_factory=list)
-    size: str | None = None
-    reach: str | None = None
-    service_area: list[str] = field(default_factory=list)
-    founded: int | None = None
-    employees: int | None = None
-    target_group_share: float | None = None
-    recognitions: list[Recognition] = field(default_factory=list)
-    reserved_contract_eligible: str | None = None
-    counts_for_social_return: bool | None = None
-    website: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    logo: dict | None = None
-    checked: dict | None = None
-    # filled in by link_site
-    cases: list["Case"] = derived(default_factory=list)
-    opportunities: list["Procurement"] = derived(default_factory=list)
-    buyers: list["Organisation"] = derived(default_factory=list)
-
-    @property
-    def title(self) -> str:
-        return self.name
-
-    @property
-    def categories(self) -> list[str]:
-        return list(dict.fromkeys(offering.category for offering in self.offerings))
-
-
-@dataclass
-class ImpactFigure:
-    label: str
-    value: float
-    unit: str
-    source: str = ""
-
-
-@dataclass(eq=False, repr=False)
-class Case(Item):
-    title: str = ""
-    date: dt.date = dt.date.min
-    summary: str = ""
-    buyer_slug: str = ""
-    enterprise_slugs: list[str] = field(default_factory=list)
-    category: str = ""
-    route: str = ""
-    what: str = ""
-    value: Any = None  # number or {"min": .., "max": ..}
-    period: str = ""
-    impact: list[ImpactFigure] = field(default_factory=list)
-    themes: list[str] = field(default_factory=list)
-    tips: list[int] = field(default_factory=list)
-    quote: dict | None = None
-    contact: dict | None = None
-    confirmed_by_buyer: bool = False
-    image: dict | None = None
-    aliases: list[str] = field(default_factory=list)
-    draft: bool = False
-    # filled in by link_site
-    buyer: "Organisation | None" = derived(None)
-    enterprises: list[Enterprise] = derived(default_factory=list)
-    related: list["Case"] = derived(default_factory=list)
-    events: list["Event"] = derived(default_factory=list)
-
-
-@dataclass(eq=False, repr=False)
-class Organisation(Item):
-    name: str = ""
-    type: str = ""
-    region: str | None = None
-    website: str | None = None
-    mvi_policy: str | None = None
-    mvi_manifest: bool | None = None
-    procurement_calendar: str | None = None
-    contact: dict | None = None
-    # the inventory (tip 1), filled in by link_site
-    cases: list[Case] = derived(default_factory=list)
-    enterprises: list[Enterprise] = derived(default_factory=list)
-    procurements: list["Procurement"] = derived(default_factory=list)
-    known_value: tuple[float, float] = derived((0, 0))  # (low, high) of the stories' contract values
-
-    @property
-    def title(self) -> str:
-        return self.name
-
-
-@dataclass(eq=False, repr=False)
-class Procurement(Item):
-    title: str = ""
-    organisation_slug: str = ""
-    category: str = ""
-    expected: Any = None  # date or "YYYY-Qn"
-    description: str = ""
-    procedure: str | None = None
-    estimated_value: Any = None
-    area: str | None = None
-    opportunities: list[str] = field(default_factory=list)
-    tender_url: str | None = None
-    contact: dict | None = None
-    updated: dt.date | None = None
-    organisation: Organisation | None = derived(None)
-    matches: list[Enterprise] = derived(default_factory=list)
-    open: bool = derived(True)  # still to come (its expected date or quarter has not passed)
-
-    @property
-    def quarter(self) -> str:
-        if isinstance(self.expected, str):
-            return self.expected
-        return f"{self.expected.year}-Q{(self.expected.month - 1) // 3 + 1}"
-
-    @property
-    def sort_key(self) -> tuple:
-        return (self.quarter, str(self.expected), self.title)
-
-
-@dataclass(eq=False, repr=False)
-class Event(Item):
-    title: str = ""
-    kind: str = ""
-    start: dt.datetime = dt.datetime.min
-    end: dt.datetime | None = None
-    location: str = ""
-    online_url: str | None = None
-    organiser: str = ""
-    speakers: list[dict] = field(default_factory=list)
-    case_slugs: list[str] = field(default_factory=list)
-    registration_url: str | None = None
-    accessibility: str = ""
-    cases: list[Case] = derived(default_factory=list)
-    upcoming: bool = derived(True)
-
-
-@dataclass(eq=False, repr=False)
-class Tip(Item):
-    number: int = 0
-    title: str = ""
-    summary: str = ""
-    cases: list[Case] = derived(default_factory=list)
-
-
-@dataclass(eq=False, repr=False)
-class Page(Item):
-    title: str = ""
-    summary: str = ""
-    nav: int | None = None
 
 
 @dataclass
@@ -305,48 +111,15 @@ def _expected_passed(procurement: Procurement, today: dt.date) -> bool:
 # ---------------------------------------------------------------- building items
 
 def item_url(kind: str, slug: str) -> str:
-    folder = {"enterprise": "ondernemers", "case": "verhalen", "organisation": "organisaties",
-              "event": "bijeenkomsten", "tip": "tips"}.get(kind)
-    if kind == "procurement":
-        return f"kalender/#{slug}"
-    if kind == "page":
-        return f"{slug}/"
-    return f"{folder}/{slug}/"
+    return CONTENT_TYPES[kind].item_url(slug)
 
 
 def make_item(kind: str, slug: str, source: str, data: dict[str, Any]) -> Item:
     """Turn one validated data dict into its dataclass."""
-    base = {"slug": slug, "source": source, "url": item_url(kind, slug), "example": data.get("example", False)}
-    if kind == "enterprise":
-        location = data["location"]
-        return Enterprise(
-            **base, **_pick(data, Enterprise, skip={"offerings", "recognitions", "location", "impact"}),
-            impact=data["impact"], municipality=location["municipality"], address=location.get("address", ""),
-            offerings=[Offering(**offering) for offering in data["offerings"]],
-            recognitions=[Recognition(**recognition) for recognition in data.get("recognitions", [])],
-        )
-    if kind == "case":
-        return Case(
-            **base, **_pick(data, Case, skip={"impact", "buyer", "enterprises"}),
-            buyer_slug=data["buyer"], enterprise_slugs=data["enterprises"],
-            impact=[ImpactFigure(**figure) for figure in data.get("impact", [])],
-        )
-    if kind == "organisation":
-        return Organisation(**base, **_pick(data, Organisation))
-    if kind == "procurement":
-        return Procurement(**base, **_pick(data, Procurement, skip={"organisation"}), organisation_slug=data["organisation"])
-    if kind == "event":
-        return Event(**base, **_pick(data, Event, skip={"cases"}), case_slugs=data.get("cases", []))
-    if kind == "tip":
-        return Tip(**base, **_pick(data, Tip))
-    if kind == "page":
-        return Page(**base, **_pick(data, Page))
-    raise ValueError(kind)
-
-
-def _pick(data: dict, cls: type, skip: set[str] = frozenset()) -> dict[str, Any]:
-    names = set(cls.__dataclass_fields__) - {"slug", "source", "url", "example"} - set(skip)
-    return {key: value for key, value in data.items() if key in names}
+    content_type = CONTENT_TYPES[kind]
+    base = {"slug": slug, "source": source, "url": content_type.item_url(slug), "example": data.get("example", False)}
+    renamed = content_type.attributes
+    return content_type.model.from_data(base, {renamed.get(key, key): value for key, value in data.items()})
 
 
 def is_published(item: Item, today: dt.date, include_drafts: bool) -> bool:
@@ -576,15 +349,14 @@ def next_change_date(all_cases: list[Case], events: list[Event], today: dt.date)
 
 def markdown_body(file, data: dict) -> tuple[str, int]:
     """The Markdown source of an item and the line it starts on."""
-    body_field = MARKDOWN_FIELDS.get(file.kind)
+    body_field = markdown_field(file.kind)
     return (data.get(body_field, "") if body_field else file.body), file.body_line
 
 
 def make_site(items, config: SiteConfig, vocabulary: dict, today: dt.date, include_drafts: bool) -> Site:
     """Turn validated items (`schema.ValidItem`s) into the linked `Site`, without unpublished stories."""
     site = Site(config=config, vocabulary=vocabulary, today=today)
-    lists = {"enterprise": site.enterprises, "case": site.cases, "organisation": site.organisations,
-             "procurement": site.procurements, "event": site.events, "tip": site.tips, "page": site.pages}
+    lists = {name: getattr(site, content_type.site_list) for name, content_type in CONTENT_TYPES.items()}
     all_cases = []
     for entry in items:
         file = entry.file
@@ -601,5 +373,4 @@ def make_site(items, config: SiteConfig, vocabulary: dict, today: dt.date, inclu
 
 
 def all_items(site: Site) -> list[Item]:
-    return [*site.enterprises, *site.cases, *site.organisations, *site.procurements,
-            *site.events, *site.tips, *site.pages]
+    return [item for content_type in CONTENT_TYPES.values() for item in getattr(site, content_type.site_list)]

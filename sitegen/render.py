@@ -23,6 +23,7 @@ from .deps import Reads, Record, RecordingEnvironment, Values
 from .links import EXTERNAL as _EXTERNAL, absolute_linker, page_linker
 from .model import FACETS, Site
 from .qr import qr_svg
+from .registry import CONTENT_TYPES
 from .workers import can_fork, fork_map
 
 PAGE_SIZE = 24
@@ -459,13 +460,11 @@ def plan_pages(site: Site) -> list[PageSpec]:
     """Every HTML page of the site, in a stable order."""
     specs = [PageSpec("index.html", "home.html", {"kind": "home"})]
     specs += paginate(site.cases, "verhalen", "cases.html", {"kind": "cases"})
-    specs += [PageSpec(f"{c.url}index.html", "case.html", {"kind": "case", "item": c}, (c.source,)) for c in site.cases]
+    specs += item_pages(site, "case")
     specs += paginate(site.enterprises, "ondernemers", "enterprises.html", {"kind": "enterprises"})
-    specs += [PageSpec(f"{e.url}index.html", "enterprise.html", {"kind": "enterprise", "item": e}, (e.source,))
-              for e in site.enterprises]
+    specs += item_pages(site, "enterprise")
     specs.append(PageSpec("organisaties/index.html", "organisations.html", {"kind": "organisations"}))
-    specs += [PageSpec(f"{o.url}index.html", "organisation.html", {"kind": "organisation", "item": o}, (o.source,))
-              for o in site.organisations]
+    specs += item_pages(site, "organisation")
     for facet, (folder, _list_name) in FACETS.items():
         terms = list(site.taxonomies[facet].values())
         specs.append(PageSpec(f"{folder}/index.html", "facet.html", {"kind": "facet", "facet": facet, "terms": terms}))
@@ -474,18 +473,25 @@ def plan_pages(site: Site) -> list[PageSpec]:
     # The tips and the stories behind them come through the context, so a new story
     # re-renders this page (site.tips alone would only carry the tips' own text).
     specs.append(PageSpec("tips/index.html", "tips.html", {"kind": "tips", "tips": site.tips}))
-    specs += [PageSpec(f"{t.url}index.html", "tip.html", {"kind": "tip", "item": t}, (t.source,)) for t in site.tips]
+    specs += item_pages(site, "tip")
     specs.append(PageSpec("kalender/index.html", "calendar.html", {"kind": "calendar"}))
     specs.append(PageSpec("bijeenkomsten/index.html", "events.html", {"kind": "events"}))
-    specs += [PageSpec(f"{e.url}index.html", "event.html", {"kind": "event", "item": e}, (e.source,)) for e in site.events]
+    specs += item_pages(site, "event")
     specs.append(PageSpec("impact/index.html", "impact.html", {"kind": "impact"}))
     specs.append(PageSpec("zoeken/index.html", "search.html", {"kind": "search"}))
-    specs += [PageSpec(f"{p.url}index.html", "page.html", {"kind": "page", "item": p}, (p.source,)) for p in site.pages]
+    specs += item_pages(site, "page")
     specs.append(PageSpec("404.html", "404.html", {"kind": "notfound"}))
     for case in site.cases:
         for alias in case.aliases:
             specs.append(PageSpec(alias_path(alias), "redirect.html", {"kind": "redirect", "item": case}, (case.source,)))
     return specs
+
+
+def item_pages(site: Site, kind: str) -> list[PageSpec]:
+    """The own page of each item of a content type, made with the type's template."""
+    content_type = CONTENT_TYPES[kind]
+    return [PageSpec(f"{item.url}index.html", content_type.template, {"kind": kind, "item": item}, (item.source,))
+            for item in getattr(site, content_type.site_list)]
 
 
 def alias_path(alias: str) -> str:
