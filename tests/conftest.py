@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import threading
 from pathlib import Path
 
@@ -12,10 +11,6 @@ import pytest
 
 from sitegen.build import BuildOptions, build
 from sites import FIXED_TODAY, REPO, copy_site  # noqa: F401 - also imported from here by older tests
-
-# `sitegen build` leaves a build server behind (sitegen/daemon.py); tests must not, except
-# tests/test_daemon.py, which turns it on for its own commands and stops what it started.
-os.environ["SITEGEN_DAEMON"] = "0"
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""The serve watcher sees edits under content/ and templates/, with and without file events."""
+"""The watcher of serve and `build --watch` sees edits under content/ and templates/, with and
+without file events; `build --watch` rebuilds on them until stopped."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import time
 
 import pytest
 
-from sitegen import serve
-from sitegen.serve import SourceWatcher
+from sitegen import watch
+from sitegen.watch import SourceWatcher
 
 
 def wait_for(watcher: SourceWatcher, seconds: float = 5.0) -> bool:
@@ -27,8 +28,9 @@ def watcher(request, tmp_path, monkeypatch):
     (tmp_path / "content/cases/verhaal.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
     if request.param == "scanning":
         monkeypatch.setattr(SourceWatcher, "_start_observer", lambda self: None)
-        monkeypatch.setattr(serve, "SCAN_SECONDS", 0.0)
+        monkeypatch.setattr(watch, "SCAN_SECONDS", 0.0)
     watcher = SourceWatcher(tmp_path)
+    watcher.start()
     assert (watcher.observer is not None) == (request.param == "events")
     yield watcher
     watcher.stop()
@@ -60,7 +62,7 @@ def test_serve_freezes_the_kept_model_and_collects_it_when_idle(tmp_path, monkey
     from sitegen.config import BuildOptions
 
     root = copy_mini(tmp_path / "site")
-    rebuilder = serve.Rebuilder(BuildOptions(source=root, output=root / "output", today=FIXED_TODAY, use_cache=False))
+    rebuilder = watch.Rebuilder(BuildOptions(source=root, output=root / "output", today=FIXED_TODAY, use_cache=False))
     try:
         assert rebuilder.rebuild()
         assert gc.get_freeze_count() > 0  # the collector skips the model while serving
@@ -68,28 +70,10 @@ def test_serve_freezes_the_kept_model_and_collects_it_when_idle(tmp_path, monkey
         monkeypatch.setattr(gc, "collect", lambda *args: collected.append(True) or 0)
         rebuilder.collect_when_idle(rebuilder.built_at + 0.5)
         assert not collected  # too soon after the build
-        rebuilder.collect_when_idle(rebuilder.built_at + serve.IDLE_SECONDS)
+        rebuilder.collect_when_idle(rebuilder.built_at + watch.IDLE_SECONDS)
         assert collected and rebuilder.built_at is None and gc.get_freeze_count() > 0
         rebuilder.collect_when_idle(time.monotonic() + 60)
         assert len(collected) == 1  # once per build
     finally:
         rebuilder.watcher.stop()
         gc.unfreeze()
-
-
-def test_serve_prepares_the_first_patch_once_the_build_is_shown(tmp_path):
-    from sites import FIXED_TODAY, copy_mini
-    from sitegen.config import BuildOptions
-
-    root = copy_mini(tmp_path / "site")
-    rebuilder = serve.Rebuilder(BuildOptions(source=root, output=root / "output", today=FIXED_TODAY, use_cache=False))
-    try:
-        assert rebuilder.rebuild()
-        last = rebuilder.cache.last
-        assert last.lookups is None
-        rebuilder.warm_when_idle(rebuilder.built_at + 0.1)
-        assert last.lookups is None  # the browser is still reloading
-        rebuilder.warm_when_idle(rebuilder.built_at + serve.WARM_SECONDS)
-        assert last.lookups is not None and last.documents is not None
-    finally:
-        rebuilder.watcher.stop()
