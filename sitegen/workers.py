@@ -19,10 +19,10 @@ Result = TypeVar("Result")
 
 class WorkerFailed(RuntimeError):
     """A forked child raised (`kind` and `message` are its exception's type name and text,
-    `details` its traceback) or died without sending a result."""
+    `details` its traceback) or died without sending a result (`kind` empty)."""
 
     def __init__(self, kind: str, message: str, details: str = ""):
-        super().__init__(f"{kind}: {message}" if message else kind)
+        super().__init__(f"{kind}: {message}" if kind else message)
         self.kind, self.message, self.details = kind, message, details
 
 
@@ -111,7 +111,7 @@ class Background:
         if done:
             return payload
         if payload is None:
-            raise WorkerFailed("stopped", f"the worker ended without a result (exit code {code})")
+            raise WorkerFailed("", f"gestopt zonder resultaat (exitcode {code})")
         raise WorkerFailed(*payload)
 
     def cancel(self) -> None:

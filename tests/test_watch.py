@@ -4,6 +4,7 @@ without file events; `build --watch` rebuilds on them until stopped."""
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 import pytest
@@ -77,3 +78,69 @@ def test_serve_freezes_the_kept_model_and_collects_it_when_idle(tmp_path, monkey
     finally:
         rebuilder.watcher.stop()
         gc.unfreeze()
+
+
+
+def test_the_first_build_runs_before_any_watching_thread(tmp_path):
+    """A build forks only while no other thread runs: the watcher's thread starts after it."""
+    import threading
+
+    from sites import FIXED_TODAY, copy_mini
+    from sitegen.config import BuildOptions
+
+    root = copy_mini(tmp_path / "site")
+    threads = threading.active_count()
+    rebuilder = watch.Rebuilder(BuildOptions(source=root, output=root / "output", today=FIXED_TODAY, use_cache=False))
+    try:
+        assert rebuilder.rebuild()
+        assert threading.active_count() == threads
+        rebuilder.watcher.start()
+        assert rebuilder.watcher.observer is not None and threading.active_count() > threads
+    finally:
+        rebuilder.close()
+    assert threading.active_count() == threads
+
+
+def wait_until(condition, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_build_watch_rebuilds_on_a_save_and_stops_cleanly(tmp_path, stop):
+    from processes import left_behind, sitegen
+    from sites import copy_mini
+
+    root = copy_mini(tmp_path / "site")
+    story = root / "content/cases/soep-op-het-stadhuis.md"
+    page = root / "output/verhalen/soep-op-het-stadhuis/index.html"
+    out_path, err_path = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    with open(out_path, "w") as out, open(err_path, "w") as err:
+        process = sitegen("build", "--watch", "--source", str(root), stdout=out, stderr=err)
+    try:
+        assert wait_until(lambda: "Ik kijk naar wijzigingen" in out_path.read_text()), err_path.read_text()
+        assert "Soep op het stadhuis" in page.read_text(encoding="utf-8")
+        story.write_text(story.read_text(encoding="utf-8").replace(
+            "title: Soep op het stadhuis", "title: Soep op het nieuwe stadhuis"), encoding="utf-8")
+        assert wait_until(lambda: "Soep op het nieuwe stadhuis" in page.read_text(encoding="utf-8"))
+        assert process.poll() is None  # still watching
+
+        story.write_text(story.read_text(encoding="utf-8").replace("buyer: gemeente-noord", "buyer: bestaat-niet"),
+                         encoding="utf-8")
+        assert wait_until(lambda: "bestaat-niet" in err_path.read_text())
+        assert process.poll() is None  # an error is printed, and the watching goes on
+        process.send_signal(stop)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    output, errors = out_path.read_text(), err_path.read_text()
+    assert output.count("Gebouwd in") == 2
+    assert output.rstrip().endswith("Gestopt met kijken.")
+    assert "Traceback" not in errors and "soep-op-het-stadhuis.md:" in errors
+    assert left_behind(process.pid, root) == []
