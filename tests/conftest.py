@@ -26,7 +26,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
+# Module scope: the servers' threads end with the module, because a build forks its workers
+# only while no other thread runs (workers.can_fork) and later tests rely on that.
+@pytest.fixture(scope="module")
 def serve_directory():
     """Start a static file server on 127.0.0.1 for a folder; returns its base URL."""
     servers = []
@@ -44,6 +46,6 @@ def serve_directory():
         server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def sample_url(sample_site, serve_directory) -> str:
     return serve_directory(sample_site)
