@@ -14,7 +14,6 @@ import json
 import os
 import platform
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -32,7 +31,6 @@ import generate  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 PEERS = ("hugo", "pelican", "mkdocs")
-SITEGENS = ("sitegen", "sitegen-no-server")
 KINDS = ("cold", "nochange", "edit")
 MB = 1024  # ru_maxrss is in KiB on Linux
 
@@ -48,27 +46,6 @@ class Tool:
     caches: Callable[[Path], list[Path]] = lambda site: []
     env: dict = field(default_factory=dict)
     flavour: str = ""  # which kind of site generate.py makes for it; default: its name
-    # Ends what a round left running (sitegen's build server), so the next tool measures
-    # on a quiet machine; called after every round.
-    finish: Callable[[Path], None] = lambda site: None
-
-
-def stop_build_server(site: Path) -> None:
-    """Stop the build server a `sitegen build` left, and wait until it has gone."""
-    try:
-        pid = int((site / ".sitegen-cache" / "server.pid").read_text())
-        os.kill(pid, signal.SIGTERM)
-    except (OSError, ValueError):
-        return
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            if Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":
-                return
-            os.kill(pid, 0)
-        except (OSError, IndexError):
-            return
-        time.sleep(0.01)
 
 
 def hugo_binary() -> str:
@@ -130,25 +107,13 @@ def tools_python(workdir: Path) -> str:
 def make_tools(code: Path, python: str) -> dict[str, Tool]:
     pythonpath = os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH")]))
     return {
-        # sitegen as an editor runs it: the first build leaves a build server behind, which
-        # answers the rebuilds (see sitegen/daemon.py).
+        # Every sitegen build is a new process that reads the cache from disk and leaves nothing.
         "sitegen": Tool(
             "sitegen",
             lambda site: [python, "-m", "sitegen", "build", "--source", str(site), "--output", str(site / "output")],
             lambda site: site / "output",
             lambda site: [site / ".sitegen-cache"],
-            {"PYTHONPATH": pythonpath, "SITEGEN_DAEMON": "1"},
-            finish=stop_build_server,
-        ),
-        # ... and without one: every build is a new process that reads the cache from disk.
-        "sitegen-no-server": Tool(
-            "sitegen-no-server",
-            lambda site: [python, "-m", "sitegen", "build", "--no-daemon", "--source", str(site),
-                          "--output", str(site / "output")],
-            lambda site: site / "output",
-            lambda site: [site / ".sitegen-cache"],
-            {"PYTHONPATH": pythonpath, "SITEGEN_DAEMON": "0"},
-            flavour="sitegen",
+            {"PYTHONPATH": pythonpath},
         ),
         "hugo": Tool(
             "hugo",
@@ -385,7 +350,6 @@ class Subject:
                 self.pages = count_pages(self.tool.output(self.site))
             print(f"    {self.tool.name:8} {kind:9} {run.seconds:8.3f} s  cpu {run.cpu:7.2f} s  "
                   f"{run.rss_kib / MB:6.0f} MB  load {run.load:4.1f}", flush=True)
-        self.tool.finish(self.site)
 
     def summary(self) -> dict:
         """Medians over the complete runs; a later failed round is noted but keeps the earlier ones."""
@@ -532,7 +496,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="story counts built by every tool")
     parser.add_argument("--sitegen-only", type=int, nargs="*", default=[20000],
                         help="story counts built by sitegen alone")
-    parser.add_argument("--tools", nargs="+", default=[*SITEGENS, *PEERS], choices=[*SITEGENS, *PEERS])
+    parser.add_argument("--tools", nargs="+", default=["sitegen", *PEERS], choices=["sitegen", *PEERS])
     parser.add_argument("--repeats", type=int, default=3, help="runs per measurement; the median is reported")
     parser.add_argument("--slow", type=float, default=30.0,
                         help="a tool whose first cold build takes longer than this many seconds runs once")

@@ -4,8 +4,8 @@ import os
 
 __version__ = "0.1.0"
 
-# Here rather than in cache.py, because `sitegen build` reads them before anything else is
-# imported, to hand its request to a build server (daemon.py) in a few milliseconds.
+# Here rather than in cache.py, because a `sitegen build` with nothing to do reads them
+# before the pipeline is imported.
 CACHE_FOLDER = ".sitegen-cache"  # git-ignored; holds what a rebuild may reuse
 
 

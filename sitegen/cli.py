@@ -1,5 +1,5 @@
-"""The command line: parses arguments and calls library functions. `sitegen build` first
-offers its work to a build server that holds the site (daemon.py), and may leave one behind."""
+"""The command line: parses arguments and calls library functions, then exits; nothing it
+starts outlives it (`build --watch` and `serve` run in the foreground until stopped)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ import argparse
 import os
 import sys
 
-from . import CACHE_FOLDER, __version__, code_stats, daemon
+from . import __version__
+from .workers import WorkerFailed
 
-# The rest (pathlib too) is imported where it is used: `sitegen build` with a build server
-# running should spend its few milliseconds on the request, not on imports.
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # for the annotations
-    from pathlib import Path
+# The rest is imported where it is used: a `sitegen build` with nothing to do answers
+# before the pipeline (Jinja, YAML, Markdown, the model) is imported.
 
 
 def _source(path: str) -> str:
@@ -33,8 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--file-links", action="store_true", help="links eindigen op index.html, om de site vanaf schijf te openen")
     build.add_argument("--max-memory", type=int, default=1000, metavar="MB",
                        help="bouw met minder processen als het geheugen anders boven MB komt (standaard 1000)")
-    build.add_argument("--no-daemon", action="store_true",
-                       help="start geen bouwserver en gebruik er geen (ook: SITEGEN_DAEMON=0; op CI staat hij uit)")
+    build.add_argument("--watch", action="store_true",
+                       help="blijf kijken: bouw opnieuw zodra je iets in content/ of templates/ opslaat (stoppen: Ctrl+C)")
 
     check = commands.add_parser("check", help="controleer alle inhoud zonder iets te schrijven")
     _common(check)
@@ -61,7 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    return COMMANDS[args.command](args)
+    try:
+        return COMMANDS[args.command](args)
+    except WorkerFailed as error:  # a bug, not the content: one line, not a traceback
+        print(f"interne fout in een hulpproces: {error}", file=sys.stderr)
+        return 1
 
 
 def _common(command: argparse.ArgumentParser) -> None:
@@ -70,38 +72,29 @@ def _common(command: argparse.ArgumentParser) -> None:
 
 
 def _options(args):
-    return options_from(_option_fields(args))
-
-
-def _option_fields(args) -> dict:
-    """The build options of a command, as plain data that can go to a build server."""
-    output = getattr(args, "output", None)
-    return {"source": _source(args.source), "output": _source(output) if output else None,
-            "base_url": getattr(args, "base_url", None), "drafts": args.drafts, "strict": args.strict,
-            "file_links": getattr(args, "file_links", False), "memory_budget_mb": getattr(args, "max_memory", 1000)}
-
-
-def options_from(fields: dict):
     from pathlib import Path
 
     from .config import BuildOptions
-    return BuildOptions(**{**fields, "source": Path(fields["source"]),
-                           "output": Path(fields["output"]) if fields["output"] else None})
+    output = getattr(args, "output", None)
+    return BuildOptions(source=Path(_source(args.source)), output=Path(_source(output)) if output else None,
+                        base_url=getattr(args, "base_url", None), drafts=args.drafts, strict=args.strict,
+                        file_links=getattr(args, "file_links", False),
+                        memory_budget_mb=getattr(args, "max_memory", 1000))
 
 
-def _report_failure(error, err=None, github: bool | None = None) -> int:
+def _report_failure(error, err=None) -> int:
     from .errors import format_report
     err = err or sys.stderr
-    print(format_report(error.problems, github), file=err)
+    print(format_report(error.problems), file=err)
     errors = sum(1 for p in error.problems if p.severity == "error")
     print(f"{errors} fout(en) gevonden; er is niets geschreven.", file=err)
     return 1
 
 
-def _report_warnings(result, err=None, github: bool | None = None) -> None:
+def _report_warnings(result, err=None) -> None:
     if result.warnings:
         from .errors import format_report
-        print(format_report(result.warnings, github), file=err or sys.stderr)
+        print(format_report(result.warnings), file=err or sys.stderr)
 
 
 def _next_change(next_change, out=None) -> None:
@@ -110,45 +103,28 @@ def _next_change(next_change, out=None) -> None:
 
 
 def cmd_build(args) -> int:
-    fields = _option_fields(args)
-    cache_folder = os.path.join(fields["source"], CACHE_FOLDER)
-    with_server = daemon.enabled(args.no_daemon)
-    if with_server:  # a build server that holds this site's last build does it many times faster
-        reply = daemon.ask(cache_folder, server_request(fields))
-        if reply is not None:
-            sys.stdout.write(reply.get("out", ""))
-            sys.stderr.write(reply.get("err", ""))
-            return int(reply.get("code", 1))
-    from .cache import CACHE_FILE, BuildCache, unchanged_summary
-    options = options_from(fields)
+    options = _options(args)
+    if args.watch:
+        from .watch import watch
+        return watch(options)
+    from .cache import unchanged_summary
     # Checked before the pipeline is even imported, so a build with nothing to do is instant.
     summary = unchanged_summary(options.source, options.output_dir, options.cache_key())
     if summary is not None:
         print(f"Niets veranderd sinds de vorige keer: {summary['pages']} pagina's in {options.output_dir}.")
         _next_change(summary.get("next_change"))
         return 0
-    if not with_server:
-        return build_and_report(options, None, sys.stdout, sys.stderr)
-    cache = BuildCache.load(options.source, options.cache_key())
-    code = build_and_report(options, cache, sys.stdout, sys.stderr)
-    server_cache = options.source / CACHE_FOLDER
-    if code == 0 and daemon.start(server_cache, server_cache / CACHE_FILE, server_handler(cache, options.source)):
-        SHARED_WITH_SERVER.append(cache)
-        minutes = daemon.IDLE_SECONDS // 60
-        print(f"Een bouwserver houdt deze build nog {minutes} minuten vast, zodat de volgende build sneller is "
-              "(uitzetten: --no-daemon).")
-    return code
+    return build_and_report(options, sys.stdout, sys.stderr)
 
 
-def build_and_report(options, cache, out, err, github: bool | None = None) -> int:
-    """Build, print what happened to `out` and `err` (with GitHub annotations if `github`;
-    None: when running in GitHub Actions), and return the exit code."""
+def build_and_report(options, out, err) -> int:
+    """Build, print what happened to `out` and `err`, and return the exit code."""
     from .build import BuildFailed, build
     try:
-        result = build(options, cache=cache)
+        result = build(options)
     except BuildFailed as error:
-        return _report_failure(error, err, github)
-    _report_warnings(result, err, github)
+        return _report_failure(error, err)
+    _report_warnings(result, err)
     if result.site is None:
         print(f"Niets veranderd sinds de vorige keer: {result.page_count} pagina's in {options.output_dir}.", file=out)
     else:
@@ -156,60 +132,6 @@ def build_and_report(options, cache, out, err, github: bool | None = None) -> in
               f"{result.written} bestanden geschreven, {result.unchanged} ongewijzigd.", file=out)
     _next_change(result.next_change, out)
     return 0
-
-
-# ---------------------------------------------------------------- build server (see daemon.py)
-
-def server_request(fields: dict) -> dict:
-    """What the server needs to build as this command would, and to tell whether it can:
-    the options, and the code and Python that would otherwise run."""
-    return {"options": fields, "code": code_stats(), "package": __file__, "python": sys.executable,
-            "github": os.environ.get("GITHUB_ACTIONS") == "true"}
-
-
-def server_handler(cache, source: Path) -> daemon.Handler:
-    """Builds on the cache this process holds, in memory, as serve does."""
-    own_code = code_stats()
-
-    def accepts(request: dict) -> bool:
-        if (request.get("code") != own_code or request.get("package") != __file__
-                or request.get("python") != sys.executable or not isinstance(request.get("options"), dict)):
-            return False
-        try:
-            options = options_from(request["options"])
-        except (TypeError, KeyError):
-            return False
-        return options.source == source and options.cache_key() == cache.key
-
-    def handle(request: dict) -> dict:
-        import dataclasses
-        import io
-        options = options_from(request["options"])
-        out, err = io.StringIO(), io.StringIO()
-        # use_cache=False: the cache stays in memory, with the last build's model for
-        # patching text edits; only the small index that `unchanged_summary` reads is written.
-        code = build_and_report(dataclasses.replace(options, use_cache=False), cache, out, err,
-                                bool(request.get("github")))
-        return {"code": code, "out": out.getvalue(), "err": err.getvalue()}
-
-    def after(reply: dict) -> None:
-        if reply["code"] == 0:
-            try:
-                cache.save_index(source)
-            except OSError:  # the cache folder went; the server notices and leaves
-                pass
-
-    def save() -> None:
-        try:
-            cache.save(source, create=False)
-        except OSError:
-            pass
-
-    def warm() -> None:
-        if cache.last is not None:
-            cache.last.lookup()
-
-    return daemon.Handler(accepts, handle, after, save, warm)
 
 
 def cmd_check(args) -> int:
@@ -260,20 +182,9 @@ def cmd_serve(args) -> int:
 COMMANDS = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "schema": cmd_schema, "serve": cmd_serve}
 
 
-# The cache a forked build server shares with this process: kept referenced until the
-# process ends, because freeing it here would copy every page of it (see run).
-SHARED_WITH_SERVER: list = []
-
-
 def run() -> None:
     try:
         code = main()
     except KeyboardInterrupt:
         sys.exit(130)
-    if SHARED_WITH_SERVER:
-        # Tearing down the interpreter would write to most of the memory the server shares
-        # with this process, and so copy it: as much again, for nothing.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
     sys.exit(code)

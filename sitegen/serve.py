@@ -1,4 +1,5 @@
-"""Preview server: builds, serves output/ on 127.0.0.1, rebuilds on save, reloads the browser.
+"""Preview server: builds, serves output/ on 127.0.0.1, rebuilds on save (watch.py), reloads
+the browser.
 
 Built on livereload's WebSocket handler and protocol, inside a small tornado application of
 our own so that we control what is served: nothing outside output/, only local Host headers,
@@ -6,170 +7,22 @@ and an error overlay instead of a reload when a build fails."""
 
 from __future__ import annotations
 
-import dataclasses
-import gc
 import json
 import os
 import sys
 import threading
-import time
 import webbrowser
 from pathlib import Path
 
 from livereload.handlers import LiveReloadHandler
 from tornado import ioloop, web
 
-from .build import BuildOptions, build
-from .cache import BuildCache, source_stats
-from .errors import BuildFailed, Problem, format_report
+from .build import BuildOptions
+from .errors import Problem
+from .watch import TICK_SECONDS, Rebuilder, stopped_by_signals
 
-TICK_SECONDS = 0.005  # how often the watcher is asked whether something changed
-SCAN_SECONDS = 0.1  # without file-system events: how often content/ and templates/ are scanned
-SETTLE_SECONDS = 0.02  # a burst of saves is done when nothing changed for this long
-# This long after a rebuild with no new saves, garbage is collected: a full pass takes 60 to
-# 80 ms at 4,000 stories, and a save that lands in it waits, so it waits for a real pause.
-IDLE_SECONDS = 30.0
-# This long after a rebuild, when the browser has reloaded, what the first patch of a text
-# edit needs (LastBuild.lookup) is made, so that edit does not wait for it.
-WARM_SECONDS = 1.0
 CLIENT_PATH = "/__sitegen__/live.js"
 CLIENT_SCRIPT = (Path(__file__).parent / "live.js").read_text(encoding="utf-8")
-
-
-# ---------------------------------------------------------------- watching
-
-class SourceWatcher:
-    """Tells whether anything under content/ or templates/ changed since it was last asked.
-
-    Uses the operating system's file events through watchdog (inotify, FSEvents, ...): an
-    edit is seen at once and an idle server costs no CPU. Where events are unavailable it
-    compares the stats of every file, at most every SCAN_SECONDS."""
-
-    CHANGES = {"created", "deleted", "modified", "moved", "closed"}  # not "opened": builds read files
-
-    def __init__(self, source: Path):
-        self.source = source
-        self.flag = threading.Event()
-        self.observer = self._start_observer()
-        self.state = None if self.observer else source_stats(source)
-        self.scanned_at = time.monotonic()
-
-    def _start_observer(self):
-        try:
-            from watchdog.events import FileSystemEventHandler
-            from watchdog.observers import Observer
-        except ImportError:
-            return None
-        flag, changes = self.flag, self.CHANGES
-
-        class Handler(FileSystemEventHandler):
-            def on_any_event(self, event):
-                if event.event_type in changes:
-                    flag.set()
-
-        observer = Observer()
-        try:
-            for folder in ("content", "templates"):
-                if (self.source / folder).is_dir():
-                    observer.schedule(Handler(), str(self.source / folder), recursive=True)
-            observer.daemon = True
-            observer.start()
-        except OSError:  # e.g. the system's limit on watched folders
-            return None
-        return observer
-
-    def changed(self) -> bool:
-        if self.observer is not None:
-            if self.flag.is_set():
-                self.flag.clear()
-                return True
-            return False
-        now = time.monotonic()
-        if now - self.scanned_at < SCAN_SECONDS:
-            return False
-        self.scanned_at = now
-        current = source_stats(self.source)
-        if current != self.state:
-            self.state = current
-            return True
-        return False
-
-    def stop(self) -> None:
-        if self.observer is not None:
-            self.observer.stop()
-
-
-class Rebuilder:
-    """Rebuilds after a burst of saves has settled."""
-
-    def __init__(self, options: BuildOptions):
-        self.options = options
-        # Kept in memory between rebuilds (saving it each time would cost more than the
-        # rebuild); written to disk on exit so the next `sitegen build` starts warm.
-        self.cache = BuildCache.load(options.source, options.cache_key()) if options.use_cache else None
-        self.problems: list[Problem] = []
-        self.watcher = SourceWatcher(options.source)
-        self.changed_at: float | None = None
-        self.built_at: float | None = None  # until the idle collection after that build
-        self.warm_at: float | None = None
-        self.builds = 0
-
-    def rebuild(self) -> bool:
-        started = time.perf_counter()
-        try:
-            if self.cache is None:
-                self.cache = BuildCache(key=self.options.cache_key())
-            result = build(dataclasses.replace(self.options, use_cache=False), cache=self.cache)
-        except BuildFailed as error:
-            self.problems = [p for p in error.problems if p.severity == "error"]
-            print(format_report(error.problems), file=sys.stderr, flush=True)
-            print("De vorige versie van de site blijft zichtbaar.", file=sys.stderr, flush=True)
-            return False
-        self.builds += 1
-        self.problems = []
-        # The kept model is large and long-lived: the cyclic collector would stop the server
-        # for a full pass over it at a random moment, maybe between a save and the reload.
-        # Frozen, it is skipped; collect_when_idle reclaims an older model's cycles later.
-        gc.freeze()
-        self.built_at = time.monotonic()
-        self.warm_at = self.built_at + WARM_SECONDS
-        if result.warnings:
-            print(format_report(result.warnings), file=sys.stderr, flush=True)
-        took = (time.perf_counter() - started) * 1000
-        print(f"Gebouwd in {took:.0f} ms: {result.rendered} pagina's opnieuw gemaakt, {result.written} bestanden gewijzigd.",
-              flush=True)
-        return True
-
-    def save(self) -> None:
-        if self.cache is not None and self.options.use_cache and self.cache.sources:
-            self.cache.save(self.options.source)
-
-    def collect_when_idle(self, now: float) -> None:
-        """A full garbage collection, once, when no save came for a while after a build."""
-        if self.built_at is not None and self.changed_at is None and now - self.built_at >= IDLE_SECONDS:
-            self.built_at = None
-            gc.unfreeze()
-            gc.collect()
-            gc.freeze()
-
-    def warm_when_idle(self, now: float) -> None:
-        if self.warm_at is not None and self.changed_at is None and now >= self.warm_at:
-            self.warm_at = None
-            if self.cache is not None and self.cache.last is not None:
-                self.cache.last.lookup()
-
-    def poll(self) -> bool | None:
-        """Called often; returns True/False after a rebuild, None when nothing happened."""
-        now = time.monotonic()
-        if self.watcher.changed():
-            self.changed_at = now
-            return None
-        self.warm_when_idle(now)
-        self.collect_when_idle(now)
-        if self.changed_at is not None and now - self.changed_at >= SETTLE_SECONDS:
-            self.changed_at = None
-            return self.rebuild()
-        return None
 
 
 # ---------------------------------------------------------------- web application
@@ -317,21 +170,22 @@ def on_poll(rebuilder: Rebuilder) -> None:
 
 def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> int:
     rebuilder = Rebuilder(options)
-    if not rebuilder.rebuild() and not (options.output_dir / "index.html").is_file():
-        print("Er is nog geen eerdere versie om te tonen; herstel de fouten en start opnieuw.", file=sys.stderr)
-        return 1
-    app = make_application(rebuilder, options.output_dir, host, port)
-    app.listen(port, address=host)
-    loop = ioloop.IOLoop.current()
-    ioloop.PeriodicCallback(lambda: on_poll(rebuilder), TICK_SECONDS * 1000).start()
-    print(f"De site staat op http://{host}:{port}/ (stoppen: Ctrl+C)", flush=True)
-    if open_browser:
-        threading.Timer(0.5, webbrowser.open, args=(f"http://{host}:{port}/",)).start()
-    try:
-        loop.start()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        rebuilder.watcher.stop()
-        rebuilder.save()
+    with stopped_by_signals():
+        try:
+            if not rebuilder.rebuild() and not (options.output_dir / "index.html").is_file():
+                print("Er is nog geen eerdere versie om te tonen; herstel de fouten en start opnieuw.", file=sys.stderr)
+                return 1
+            rebuilder.watcher.start()  # only now: the first build may fork, with no thread running
+            app = make_application(rebuilder, options.output_dir, host, port)
+            app.listen(port, address=host)
+            loop = ioloop.IOLoop.current()
+            ioloop.PeriodicCallback(lambda: on_poll(rebuilder), TICK_SECONDS * 1000).start()
+            print(f"De site staat op http://{host}:{port}/ (stoppen: Ctrl+C)", flush=True)
+            if open_browser:
+                threading.Timer(0.5, webbrowser.open, args=(f"http://{host}:{port}/",)).start()
+            loop.start()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            rebuilder.close()
     return 0

@@ -1,12 +1,15 @@
 """Share work between this process and forked children, for the cold steps of a build.
 
 Forked children see the parent's memory as it was (the parsed files, the linked site) for
-free and send back only their results. Where fork does not exist, everything runs here."""
+free and send back only their results. Where fork is unsafe or missing, everything runs here."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
+import traceback
 from functools import partial
 from typing import Callable, Sequence, TypeVar
 
@@ -14,8 +17,19 @@ Chunk = TypeVar("Chunk")
 Result = TypeVar("Result")
 
 
+class WorkerFailed(RuntimeError):
+    """A forked child raised (`kind` and `message` are its exception's type name and text,
+    `details` its traceback) or died without sending a result (`kind` empty)."""
+
+    def __init__(self, kind: str, message: str, details: str = ""):
+        super().__init__(f"{kind}: {message}" if kind else message)
+        self.kind, self.message, self.details = kind, message, details
+
+
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Forking copies only the calling thread: with another one running (serve's file
+    watcher) a lock it held stays locked in the child forever, so then work stays here."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 # What one more forked worker adds to the memory of the build, as a share of this process's
@@ -56,20 +70,23 @@ def split(items: Sequence, parts: int) -> list[list]:
 def fork_map(function: Callable[[Chunk], Result], chunks: list[Chunk]) -> list[Result]:
     """[function(chunk) for chunk in chunks]: the first chunk here, each other one in a child.
 
-    A child that dies or fails has its chunk done here instead, so the outcome (results,
-    problems) never depends on how the work was shared."""
+    A child that fails or dies raises WorkerFailed here; the others are stopped."""
     if len(chunks) < 2 or not can_fork():
         return [function(chunk) for chunk in chunks]
     running = [Background(partial(function, chunk)) for chunk in chunks[1:]]
-    return [function(chunks[0])] + [job.result() for job in running]
+    try:
+        return [function(chunks[0])] + [job.result() for job in running]
+    finally:
+        for job in running:
+            job.cancel()
 
 
 class Background:
     """function() in a forked child, started now and collected by result(), so that it runs
     alongside whatever this process does meanwhile.
 
-    The outcome never depends on the child: where fork does not exist, or the child dies
-    or fails, result() calls function() here instead."""
+    Where fork is unsafe or missing, result() calls function() here. A child that fails or
+    dies makes result() raise WorkerFailed: its work is not done again."""
 
     def __init__(self, function: Callable[[], Result]):
         self.function = function
@@ -85,13 +102,17 @@ class Background:
         if self.process is None:
             return self.function()
         try:
-            done, result = self.receiver.recv()
+            done, payload = self.receiver.recv()
         except (EOFError, OSError):
-            done, result = False, None
+            done, payload = False, None
         self.receiver.close()
         self.process.join()
-        self.process = None
-        return result if done else self.function()
+        code, self.process = self.process.exitcode, None
+        if done:
+            return payload
+        if payload is None:
+            raise WorkerFailed("", f"gestopt zonder resultaat (exitcode {code})")
+        raise WorkerFailed(*payload)
 
     def cancel(self) -> None:
         """Stop the child (the caller gave up on its result); harmless when already done."""
@@ -103,9 +124,12 @@ class Background:
 
 
 def _child(function: Callable[[], Result], sender) -> None:
+    # Ctrl+C reaches the whole process group: the parent decides and stops its children,
+    # and a handler the parent set for SIGTERM must not run here.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
-        result = (True, function())
-    except Exception:  # noqa: BLE001 - the parent does the work itself
-        result = (False, None)
-    sender.send(result)
+        sender.send((True, function()))
+    except Exception as error:  # noqa: BLE001 - handed to the parent, which raises it
+        sender.send((False, (type(error).__name__, str(error), traceback.format_exc())))
     sender.close()

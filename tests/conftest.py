@@ -14,9 +14,6 @@ import pytest
 from sitegen.build import BuildOptions, build
 from sites import FIXED_TODAY, REPO, copy_site  # noqa: F401 - also imported from here by older tests
 
-# `sitegen build` leaves a build server behind (sitegen/daemon.py); tests must not, except
-# tests/test_daemon.py, which turns it on for its own commands and stops what it started.
-os.environ["SITEGEN_DAEMON"] = "0"
 # Builds keep their state in the user's cache folder; the tests' builds keep theirs apart.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="sitegen-test-cache-")
 
@@ -34,7 +31,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
+# Module scope: the servers' threads end with the module, because a build forks its workers
+# only while no other thread runs (workers.can_fork) and later tests rely on that.
+@pytest.fixture(scope="module")
 def serve_directory():
     """Start a static file server on 127.0.0.1 for a folder; returns its base URL."""
     servers = []
@@ -52,6 +51,6 @@ def serve_directory():
         server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def sample_url(sample_site, serve_directory) -> str:
     return serve_directory(sample_site)

@@ -1,5 +1,6 @@
 """Rendering in forked workers, straight into the staging folder, gives the serial result."""
 
+import os
 import subprocess
 import sys
 
@@ -94,24 +95,85 @@ def test_max_memory_reaches_the_build_options():
     assert _options(args).memory_budget_mb == 3000
 
 
-def test_a_background_job_runs_in_another_process_and_falls_back_to_this_one():
-    import os
-
+def test_a_background_job_runs_in_another_process():
     from sitegen.workers import Background
 
     assert Background(os.getpid).result() != os.getpid()
 
-    calls = []
 
-    def fails_in_the_child():
-        calls.append(os.getpid())
-        if len(calls) == 1 and os.getpid() != parent:
-            raise RuntimeError("only in the child")
-        return "done here"
+def fails_in_a_child(parent: int, calls: list):
+    """A job that records where it ran and raises anywhere but in `parent`."""
+    def job(chunk):
+        calls.append((os.getpid(), chunk))
+        if os.getpid() != parent:
+            raise ValueError(f"kapot in deel {chunk}")
+        return chunk
+    return job
 
-    parent = os.getpid()
-    assert Background(fails_in_the_child).result() == "done here"
-    assert calls == [parent]  # the child's call stayed in the child; this one is the retry
+
+def test_a_failing_child_fails_fork_map_with_its_error_and_is_not_redone_here():
+    from sitegen.workers import WorkerFailed, fork_map
+
+    parent, calls = os.getpid(), []
+    with pytest.raises(WorkerFailed) as failure:
+        fork_map(fails_in_a_child(parent, calls), [1, 2])
+    assert str(failure.value) == "ValueError: kapot in deel 2"
+    assert failure.value.kind == "ValueError" and failure.value.message == "kapot in deel 2"
+    assert "Traceback" in failure.value.details and "in job" in failure.value.details
+    assert calls == [(parent, 1)]  # the child's chunk was not done again in this process
+
+
+def test_a_failing_or_killed_background_job_raises_worker_failed():
+    import signal
+
+    from sitegen.workers import Background, WorkerFailed
+
+    job = fails_in_a_child(os.getpid(), [])
+    with pytest.raises(WorkerFailed, match="ValueError: kapot in deel 3"):
+        Background(lambda: job(3)).result()
+    with pytest.raises(WorkerFailed, match=r"^gestopt zonder resultaat \(exitcode -9\)$"):
+        Background(lambda: os.kill(os.getpid(), signal.SIGKILL)).result()
+
+
+def test_nothing_is_forked_while_another_thread_runs():
+    import threading
+
+    from sitegen.workers import Background, can_fork, fork_map
+
+    assert can_fork()
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert not can_fork()
+        assert fork_map(lambda chunk: os.getpid(), [1, 2, 3]) == [os.getpid()] * 3
+        assert Background(os.getpid).result() == os.getpid()
+    finally:
+        release.set()
+        thread.join()
+    assert can_fork()
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="a build forks only with two cores or more")
+def test_a_worker_that_fails_ends_the_build_with_one_line(tmp_path, monkeypatch, capsys):
+    from sites import run_cli
+
+    source = tmp_path / "site"
+    subprocess.run([sys.executable, str(REPO / "bench/generate.py"), "--stories", "60", "--out", str(source)],
+                   check=True, capture_output=True)
+    monkeypatch.setattr(load, "PARALLEL_MINIMUM", 2)
+    parent, load_file = os.getpid(), load._load_file
+
+    def broken_in_a_child(*args):
+        if os.getpid() != parent:
+            raise KeyError("zoiets")
+        return load_file(*args)
+
+    monkeypatch.setattr(load, "_load_file", broken_in_a_child)
+    code, out, err = run_cli(capsys, "build", "--source", str(source), "--output", str(tmp_path / "out"))
+    assert code == 1
+    assert err == "interne fout in een hulpproces: KeyError: 'zoiets'\n"
+    assert not (tmp_path / "out").exists()
 
 
 def test_the_search_index_is_made_alongside_the_pages_and_its_state_taken_over(tmp_path, monkeypatch):

@@ -22,7 +22,9 @@ def find_chromium() -> str | None:
     return shutil.which("chromium")
 
 
-@pytest.fixture(scope="session")
+# Module scope: playwright's driver keeps a thread here while it runs, and a build forks its
+# workers only while no other thread runs (workers.can_fork); later tests rely on that.
+@pytest.fixture(scope="module")
 def browser():
     executable = find_chromium()
     try:
