@@ -106,14 +106,16 @@ def tools_python(workdir: Path) -> str:
 
 def make_tools(code: Path, python: str) -> dict[str, Tool]:
     pythonpath = os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH")]))
+    # sitegen keeps its cache in the user's cache folder; the benchmark gives it one of its own.
+    sitegen_cache = Path(python).parents[2] / "sitegen-cache"
     return {
         # Every sitegen build is a new process that reads the cache from disk and leaves nothing.
         "sitegen": Tool(
             "sitegen",
             lambda site: [python, "-m", "sitegen", "build", "--source", str(site), "--output", str(site / "output")],
             lambda site: site / "output",
-            lambda site: [site / ".sitegen-cache"],
-            {"PYTHONPATH": pythonpath},
+            lambda site: [sitegen_cache],
+            {"PYTHONPATH": pythonpath, "XDG_CACHE_HOME": str(sitegen_cache)},
         ),
         "hugo": Tool(
             "hugo",

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import code_stats
 
 
 CACHE_FILE = "state.pickle"
@@ -29,6 +28,14 @@ def digest(*parts: Any) -> str:
         hasher.update(part if isinstance(part, bytes) else repr(part).encode("utf-8"))
         hasher.update(b"\x00")
     return hasher.hexdigest()
+
+
+def code_stats() -> list[list]:
+    """[name, size, mtime] of each of sitegen's modules: changes whenever its code does."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    with os.scandir(package) as entries:
+        modules = [entry for entry in entries if entry.name.endswith(".py")]
+    return sorted([entry.name, entry.stat().st_size, entry.stat().st_mtime_ns] for entry in modules)
 
 
 def code_version() -> str:

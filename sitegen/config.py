@@ -63,7 +63,7 @@ class BuildOptions:
     # Forked workers are used only while the build's estimated memory stays under this many
     # MB (workers.affordable); beyond it a large site builds in fewer processes, more slowly.
     memory_budget_mb: int = 1000
-    use_cache: bool = True  # keep incremental state in <source>/.sitegen-cache between runs
+    use_cache: bool = True  # keep incremental state between runs in the user's cache folder (cache.py)
 
     @property
     def output_dir(self) -> Path:
