@@ -114,6 +114,10 @@ def cmd_build(args) -> int:
         print(f"Niets veranderd sinds de vorige keer: {summary['pages']} pagina's in {options.output_dir}.")
         _next_change(summary.get("next_change"))
         return 0
+    # This process ends right after the build: the cyclic collector, switched back on, would
+    # only walk the whole heap once more on the way out.
+    import gc
+    gc.disable()
     return build_and_report(options, sys.stdout, sys.stderr)
 
 

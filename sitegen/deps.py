@@ -123,6 +123,9 @@ class RecordingEnvironment(jinja2.Environment):
         return reads.frozen(self.shared_reads)
 
 
+_PLAIN = frozenset((str, int, float, bool))
+
+
 def _hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
 
@@ -185,12 +188,14 @@ class Values:
 
     def _text(self, value: Any) -> str:
         kind = type(value)
-        if kind in (str, int, float, bool) or value is None:
+        if kind in _PLAIN or value is None:
             return repr(value)
         if isinstance(value, Item):
             return f"<{value.source}>"
         if isinstance(value, (list, tuple)):
-            return "[" + ",".join(map(self._text, value)) + "]"
+            # Most derived fields are lists of items: those take no call per element.
+            return "[" + ",".join(f"<{element.source}>" if isinstance(element, Item) else self._text(element)
+                                  for element in value) + "]"
         if isinstance(value, dict):
             return "{" + ",".join(f"{self._text(key)}:{self._text(element)}" for key, element in value.items()) + "}"
         if isinstance(value, (set, frozenset)):

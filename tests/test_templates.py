@@ -20,7 +20,7 @@ from sitegen.build import BuildOptions, build
 from sitegen.errors import BuildFailed
 from sitegen.links import absolute_linker, page_linker
 from sitegen.qr import qr_modules, qr_svg
-from sitegen.render import Once, marked_url
+from sitegen.cards import Once, marked_url
 from sitegen.urls import absolute_url, relative_url
 
 REPO = Path(__file__).resolve().parents[1]
