@@ -141,6 +141,7 @@ class Values:
     def __init__(self, site: Site | None, items: Iterable[Item]):
         self.site = site
         self.items = {item.source: item for item in items}
+        self.item_types = {type(item) for item in self.items.values()}
         self.memo: dict[Read, int] = {}
         self.objects: dict[int, str] = {}  # id of a non-item dataclass -> digest of its fields
         self.keep: list[Any] = []  # those objects, so an id is not reused during the build
@@ -190,16 +191,23 @@ class Values:
         kind = type(value)
         if kind in _PLAIN or value is None:
             return repr(value)
-        if isinstance(value, Item):
+        items = self.item_types
+        if kind in items:
             return f"<{value.source}>"
-        if isinstance(value, (list, tuple)):
+        if kind is list or kind is tuple:
             # Most derived fields are lists of items: those take no call per element.
-            return "[" + ",".join(f"<{element.source}>" if isinstance(element, Item) else self._text(element)
-                                  for element in value) + "]"
+            text = self._text
+            return "[" + ",".join([f"<{element.source}>" if type(element) in items else text(element)
+                                   for element in value]) + "]"
         if isinstance(value, dict):
-            return "{" + ",".join(f"{self._text(key)}:{self._text(element)}" for key, element in value.items()) + "}"
+            text = self._text
+            return "{" + ",".join([f"{text(key)}:{text(element)}" for key, element in value.items()]) + "}"
+        if isinstance(value, (list, tuple)):
+            return "[" + ",".join(map(self._text, value)) + "]"
         if isinstance(value, (set, frozenset)):
             return "{" + ",".join(sorted(map(self._text, value))) + "}"
+        if isinstance(value, Item):
+            return f"<{value.source}>"
         if isinstance(value, str):  # Markup and other str subclasses
             return f"{kind.__name__}{value!r}"
         if isinstance(value, Site):
