@@ -167,6 +167,10 @@ class Values:
         return known
 
     def of(self, value: Any) -> int:
+        # Bodies: hashed as they are, without the copy repr() makes (^ 1 keeps them apart
+        # from the digests of other values).
+        if type(value) is str:
+            return _hash(value) ^ 1
         return _hash(self._text(value))
 
     def of_context(self, context: dict[str, Any]) -> int:

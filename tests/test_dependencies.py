@@ -187,3 +187,28 @@ def test_a_corrupt_cache_means_a_full_build(tmp_path):
     clean = tmp_path / "clean"
     build(BuildOptions(source=root, output=clean, today=FIXED_TODAY, use_cache=False))
     assert read_tree(root / "output") == read_tree(clean)
+
+
+def test_only_fields_marked_derived_change_after_an_item_is_made_from_its_file(tmp_path):
+    """Rebuilds take an unchanged file's own fields as unchanged (deps.FILE); that holds only
+    while link_site writes nothing but the fields marked derived (items.derived)."""
+    from sitegen.config import site_config
+    from sitegen.deps import file_fields
+    from sitegen.errors import Problems
+    from sitegen.load import load_content
+    from sitegen.model import all_items, make_item, make_site
+    from sitegen.schema import validate_content
+
+    root = copy_site(tmp_path / "site")
+    problems = Problems()
+    loaded = load_content(root, problems)
+    valid = validate_content(loaded.files, loaded.media, problems)
+    assert not problems.errors
+    fresh = {entry.file.rel: make_item(entry.file.kind, entry.file.slug, entry.file.rel, entry.data) for entry in valid.items}
+    site = make_site(valid.items, site_config(valid.site, None, False), valid.vocabulary, FIXED_TODAY, True)
+    items = all_items(site)
+    assert len(items) > 40
+    for item in items:
+        before = fresh[item.source]
+        for name in file_fields(type(item)) - {"meta_digest"}:
+            assert getattr(item, name) == getattr(before, name), (item.source, name)
