@@ -450,6 +450,11 @@ def _tiers(features: dict[tuple[str, str], int]) -> list[list[frozenset]]:
     return [by_weight[weight] for weight in sorted(by_weight, reverse=True)]
 
 
+# A story with more features than this (2**n subsets) is scored against every story that
+# shares one of them instead.
+_MOST_FEATURES = 10
+
+
 def related_cases(cases: list[Case], limit: int = 3) -> dict[int, list[Case]]:
     """For each story (by id) the `limit` most related others, best first.
 
@@ -459,8 +464,8 @@ def related_cases(cases: list[Case], limit: int = 3) -> dict[int, list[Case]]:
     order), until `limit` stories are found that no lighter subset can beat. A list is read
     only until it gives `limit` stories sharing exactly that subset: the ones it skips share
     more and were found before, and there are fewer than `limit` of those, or the search
-    would have stopped. So each story costs a bounded number of steps, however many stories
-    share a buyer, enterprise or category."""
+    would have stopped. So each story costs a bounded number of steps (times the subsets of
+    its features), however many stories share a buyer, enterprise or category."""
     order = sorted(cases, key=lambda other: _rank(0, other))
     features = {id(case): _features(case) for case in cases}
     carrying: dict[frozenset, list[Case]] = {}
@@ -478,6 +483,12 @@ def related_cases(cases: list[Case], limit: int = 3) -> dict[int, list[Case]]:
     tiers_of: dict[frozenset, list[list[frozenset]]] = {}
     for case in cases:
         own = features[id(case)]
+        if len(own) > _MOST_FEATURES:  # rare, and its subsets too many: score whoever shares one
+            sharing = {id(other): other for key in own for other in carrying[frozenset([key])] if other is not case}
+            scored = sorted(((_rank(relatedness(case, other), other), other) for other in sharing.values()),
+                            key=lambda entry: entry[0])
+            related[id(case)] = [other for _, other in scored[:limit]]
+            continue
         signature = frozenset(own.items())
         if signature not in tiers_of:
             tiers_of[signature] = _tiers(own)

@@ -42,6 +42,9 @@ def test_related_cases_equal_pairwise_scoring_when_most_stories_share_everything
             enterprise_slugs=(["big"] if crowd else []) + rng.sample([f"e{n}" for n in range(40)], rng.randrange(0, 3)),
             category="catering" if crowd else rng.choice(["catering", "schoonmaak", "drukwerk"]),
             themes=rng.sample(["t1", "t2", "t3", "t4", "t5", "t6"], rng.randrange(0, 4))))
+    cases.append(Case(slug="many", source="content/cases/many.md", url="verhalen/many/", title="Soep",
+                      date=dt.date(2025, 1, 5), enterprise_slugs=["big", *(f"e{n}" for n in range(12))],
+                      category="drukwerk", themes=["t1", "t2"]))
     fast = related_cases(cases)
     for case in cases:
         assert fast[id(case)] == brute_force(case, cases), case.slug
