@@ -4,7 +4,7 @@ Writes N Dutch case stories (plus enterprises, organisations, calendar entries, 
 tips and pages) as a sitegen source folder, or the same story texts as a Hugo, Pelican
 or MkDocs site, so that run.py can build identical texts with each tool.
 
-    python bench/generate.py --stories 1000 --out /tmp/site --flavour sitegen
+    python bench/generate.py --stories 1000 --out /tmp/site --flavour sitegen [--skew]
 """
 
 from __future__ import annotations
@@ -27,6 +27,11 @@ import corpus  # noqa: E402  (bench/ is not a package)
 REPO = Path(__file__).resolve().parents[1]
 FLAVOURS = ("sitegen", "hugo", "pelican", "mkdocs")
 DEFAULT_SEED = 2026
+CORPORA = ("even", "skewed")
+# In the skewed corpus this share of the stories has the same buyer, enterprise and category,
+# like one big municipality that buys its catering from one enterprise, story after story.
+SKEW_SHARE = 0.8
+SKEW_CATEGORY = "catering"
 MIN_WORDS = 300
 # Links inside story bodies are written as markers and turned into each tool's own link form.
 LINK_MARKER = re.compile(r"\[([^\]]+)\]\(@(case|ent)/([a-z0-9-]+)\)")
@@ -204,13 +209,17 @@ def story_body(rng: random.Random, story: Story, other: Story, target_words: int
 
 
 def story_header(seed: int, index: int, organisations: list[Organisation],
-                 enterprises: list[Enterprise]) -> Story:
+                 enterprises: list[Enterprise], skew: bool = False) -> Story:
     rng = rng_for(seed, "story", index)
     buyer = rng.choice(organisations)
     main = rng.choice(enterprises)
     partners = [main] + ([rng.choice(enterprises)] if rng.random() < 0.2 else [])
-    partners = list({e.slug: e for e in partners}.values())
     category = rng.choice(main.categories)
+    # A separate stream, so the draws above are those of the even corpus.
+    if skew and rng_for(seed, "skew", index).random() < SKEW_SHARE:
+        buyer, main, category = organisations[0], enterprises[0], SKEW_CATEGORY
+        partners = [main, *partners[1:]]
+    partners = list({e.slug: e for e in partners}.values())
     product = rng.choice(corpus.CATEGORIES[category][1])
     route = rng.choice(list(corpus.ROUTES))
     fill = {"buyer": buyer.name, "enterprise": main.name, "product": product,
@@ -250,10 +259,14 @@ def story_front(rng: random.Random, story: Story) -> dict:
     }
 
 
-def build_world(stories: int, seed: int = DEFAULT_SEED) -> World:
+def build_world(stories: int, seed: int = DEFAULT_SEED, skew: bool = False) -> World:
+    """The synthetic site; with `skew`, most stories share one buyer, enterprise and category."""
     organisations = [make_organisation(seed, i) for i in range(max(3, stories // 20))]
     enterprises = [make_enterprise(seed, i) for i in range(max(5, stories // 4))]
-    headers = [story_header(seed, i, organisations, enterprises) for i in range(stories)]
+    if skew:
+        big = enterprises[0]
+        big.categories = [SKEW_CATEGORY, *(c for c in big.categories if c != SKEW_CATEGORY)]
+    headers = [story_header(seed, i, organisations, enterprises, skew) for i in range(stories)]
     for index, story in enumerate(headers):
         rng = rng_for(seed, "story-body", index)
         story.front = story_front(rng, story)
@@ -542,13 +555,13 @@ def story_file(flavour: str, out: Path, slug: str) -> Path:
 
 
 def generate(stories: int, out: Path, flavour: str = "sitegen", seed: int = DEFAULT_SEED,
-             world: World | None = None, templates: Path = REPO / "templates") -> World:
+             world: World | None = None, templates: Path = REPO / "templates", skew: bool = False) -> World:
     """Write one flavour of the site into out (which must be empty or absent); returns the world.
 
     A sitegen site gets a symlink to `templates` (by default this repository's)."""
     if out.exists() and any(out.iterdir()):
         raise SystemExit(f"{out} is not empty")
-    world = world or build_world(stories, seed)
+    world = world or build_world(stories, seed, skew)
     if flavour == "sitegen":
         write_sitegen(world, out, templates)
     else:
@@ -564,8 +577,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--templates", type=Path, default=REPO / "templates",
                         help="templates folder the sitegen flavour links to (default: this repository's)")
+    parser.add_argument("--skew", action="store_true",
+                        help=f"give {SKEW_SHARE:.0%} of the stories the same buyer, enterprise and category")
     args = parser.parse_args(argv)
-    world = generate(args.stories, args.out, args.flavour, args.seed, templates=args.templates)
+    world = generate(args.stories, args.out, args.flavour, args.seed, templates=args.templates, skew=args.skew)
     words = sum(len(s.body.split()) for s in world.stories)
     print(f"{args.flavour}: {len(world.stories)} stories ({words} words), {len(world.enterprises)} enterprises, "
           f"{len(world.organisations)} organisations, {len(world.calendar)} calendar entries -> {args.out}")

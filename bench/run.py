@@ -513,6 +513,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--code", default="HEAD",
                         help="git ref of the sitegen code to measure, or 'working' for the working tree")
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
+    parser.add_argument("--corpus", choices=generate.CORPORA, default="even",
+                        help="skewed: most stories share one buyer, enterprise and category (see README)")
     parser.add_argument("--workdir", type=Path, help="where to generate the sites (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the generated sites")
     parser.add_argument("--json", type=Path, help="write raw results here")
@@ -530,7 +532,7 @@ def main(argv: list[str] | None = None) -> int:
         for size in args.sitegen_only:
             plan.setdefault(size, ["sitegen"])
     versions = tool_versions()
-    print(f"# sitegen build benchmark\n\nsitegen {code_label}; {cpu_model()}, {os.cpu_count()} cores; "
+    print(f"# sitegen build benchmark\n\nsitegen {code_label}; {args.corpus} corpus; {cpu_model()}, {os.cpu_count()} cores; "
           f"{', '.join(versions[k] for k in ('python', 'hugo', 'pelican', 'mkdocs'))}; "
           f"load average at start {os.getloadavg()[0]:.2f}\nsites in {workdir}, build logs in {log}\n", flush=True)
 
@@ -539,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for size in sorted(plan):
             print(f"## {size} stories: generating", flush=True)
-            world = generate.build_world(size, args.seed)
+            world = generate.build_world(size, args.seed, skew=args.corpus == "skewed")
             edit_slug = world.stories[size // 2].slug
             subjects = []
             for name in plan[size]:
@@ -571,7 +573,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.markdown:
             args.markdown.write_text(report, encoding="utf-8")
         if args.json:
-            args.json.write_text(json.dumps({"sitegen": code_label, "versions": versions, "cpu": cpu_model(),
+            args.json.write_text(json.dumps({"sitegen": code_label, "corpus": args.corpus, "versions": versions, "cpu": cpu_model(),
                                              "results": all_results, "serve": serve_result}, indent=1, default=str))
     finally:
         settings.trash.empty()

@@ -336,7 +336,8 @@ def parse_yaml(text: str, line_offset: int = 0,
     (or not: positions come to half the memory of a parsed file; then None)."""
     try:
         node = yaml.compose(text, Loader=_LOADER)
-    except yaml.MarkedYAMLError as error:
+    except yaml.MarkedYAMLError as first:
+        error = _pure_python_error(text) or first
         mark = error.problem_mark or error.context_mark
         line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
         column = (mark.column + 1) if mark else 1
@@ -366,6 +367,19 @@ _constructor = yaml.SafeLoader("")
 _STR_TAG = "tag:yaml.org,2002:str"
 # libyaml's parser is an order of magnitude faster and gives the same node marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _pure_python_error(text: str) -> yaml.MarkedYAMLError | None:
+    """The error PyYAML's own parser finds in text that libyaml refused. libyaml words its
+    errors in its own way ("did not find expected key") and puts some marks elsewhere;
+    `_explain` knows PyYAML's words. Only a broken file pays for the second parse."""
+    if _LOADER is yaml.SafeLoader:
+        return None
+    try:
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        return error
+    return None
 
 
 def _explain(problem: str, source_line: str) -> tuple[str, str]:

@@ -211,52 +211,87 @@ def relatedness(case: Case, other: Case) -> int:
             + len(set(case.themes) & set(other.themes)))
 
 
+def _features(case: Case) -> dict[tuple[str, str], int]:
+    """What `relatedness` compares, each with its weight: the score is the weight of those shared."""
+    features = {("enterprise", slug): 3 for slug in case.enterprise_slugs}
+    features[("category", case.category)] = 2
+    features.update((("theme", theme), 1) for theme in case.themes)
+    return features
+
+
 def _rank(score: int, other: Case) -> tuple:
     return (-score, -other.date.toordinal(), other.title, other.source)
+
+
+def _tiers(features: dict[tuple[str, str], int]) -> list[list[frozenset]]:
+    """The non-empty subsets of a story's features, grouped by weight, heaviest first."""
+    by_weight: dict[int, list[frozenset]] = defaultdict(list)
+    items = list(features.items())
+    for mask in range(1, 1 << len(items)):
+        chosen = [items[bit] for bit in range(len(items)) if mask >> bit & 1]
+        by_weight[sum(weight for _, weight in chosen)].append(frozenset(key for key, _ in chosen))
+    return [by_weight[weight] for weight in sorted(by_weight, reverse=True)]
+
+
+# A story with more features than this (2**n subsets) is scored against every story that
+# shares one of them instead.
+_MOST_FEATURES = 10
 
 
 def related_cases(cases: list[Case], limit: int = 3) -> dict[int, list[Case]]:
     """For each story (by id) the `limit` most related others, best first.
 
-    The same result as scoring every pair, without doing so: apart from shared enterprises,
-    a score depends only on the other story's category and themes, so stories are grouped by
-    those and each group is read best-first, only as far as it can still make the top."""
-    by_enterprise: dict[str, list[Case]] = defaultdict(list)
-    groups: dict[tuple, list[Case]] = defaultdict(list)
-    for case in cases:
-        for slug in set(case.enterprise_slugs):
-            by_enterprise[slug].append(case)
-        groups[(case.category, frozenset(case.themes))].append(case)
-    for members in groups.values():
-        members.sort(key=lambda other: _rank(0, other))
-    ranked_groups: dict[tuple, list[tuple[int, list[Case]]]] = {}
+    The same result as scoring every pair, without doing so. A story's score against another
+    depends only on which of its features the other shares, so the subsets of its features
+    are read heaviest first, each from the list of stories carrying all of it (in rank
+    order), until `limit` stories are found that no lighter subset can beat. A list is read
+    only until it gives `limit` stories sharing exactly that subset: the ones it skips share
+    more and were found before, and there are fewer than `limit` of those, or the search
+    would have stopped. So each story costs a bounded number of steps (times the subsets of
+    its features), however many stories share a buyer, enterprise or category."""
+    order = sorted(cases, key=lambda other: _rank(0, other))
+    features = {id(case): _features(case) for case in cases}
+    carrying: dict[frozenset, list[Case]] = {}
+    for case in order:
+        for key in features[id(case)]:
+            carrying.setdefault(frozenset([key]), []).append(case)
+
+    def carrying_all(subset: frozenset) -> list[Case]:
+        if subset not in carrying:
+            rarest = min((carrying[frozenset([key])] for key in subset), key=len)
+            carrying[subset] = [other for other in rarest if subset <= features[id(other)].keys()]
+        return carrying[subset]
+
     related: dict[int, list[Case]] = {}
+    tiers_of: dict[frozenset, list[list[frozenset]]] = {}
     for case in cases:
-        signature = (case.category, frozenset(case.themes))
-        if signature not in ranked_groups:
-            scored = [(2 * (category == case.category) + len(themes & signature[1]), members)
-                      for (category, themes), members in groups.items()]
-            ranked_groups[signature] = sorted((entry for entry in scored if entry[0] > 0), key=lambda e: -e[0])
-        sharing = {id(other): other for slug in set(case.enterprise_slugs) for other in by_enterprise[slug]
-                   if other is not case}
-        candidates = [(_rank(relatedness(case, other), other), other) for other in sharing.values()]
-        taken_below: int | None = None
-        for score, members in ranked_groups[signature]:
-            if taken_below is not None and score < taken_below:
+        own = features[id(case)]
+        if len(own) > _MOST_FEATURES:  # rare, and its subsets too many: score whoever shares one
+            sharing = {id(other): other for key in own for other in carrying[frozenset([key])] if other is not case}
+            scored = sorted(((_rank(relatedness(case, other), other), other) for other in sharing.values()),
+                            key=lambda entry: entry[0])
+            related[id(case)] = [other for _, other in scored[:limit]]
+            continue
+        signature = frozenset(own.items())
+        if signature not in tiers_of:
+            tiers_of[signature] = _tiers(own)
+        found: list[tuple[tuple, Case]] = []
+        for tier in tiers_of[signature]:
+            if len(found) >= limit:
                 break  # every story from here on scores lower than `limit` already found
-            picked = 0
-            for other in members:
-                if other is case or id(other) in sharing:
-                    continue
-                candidates.append((_rank(score, other), other))
-                picked += 1
-                if picked == limit:
-                    break
-            found = sum(1 for rank, _ in candidates if -rank[0] >= score)
-            if found >= limit and taken_below is None:
-                taken_below = score
-        candidates.sort(key=lambda entry: entry[0])
-        related[id(case)] = [other for _, other in candidates[:limit]]
+            for subset in tier:
+                score = sum(own[key] for key in subset)
+                rest = own.keys() - subset
+                picked = 0
+                for other in carrying_all(subset):
+                    if other is case or not rest.isdisjoint(features[id(other)]):
+                        continue  # itself, or one that shares more and scored in an earlier tier
+                    found.append((_rank(score, other), other))
+                    picked += 1
+                    if picked == limit:
+                        break
+        found.sort(key=lambda entry: entry[0])
+        related[id(case)] = [other for _, other in found[:limit]]
     return related
 
 

@@ -129,7 +129,13 @@ def load_strings(templates: Path, problems: Problems) -> dict[str, Any]:
     path = templates / STRINGS_FILE
     rel = f"templates/{STRINGS_FILE}"
     try:
-        strings = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        try:
+            strings = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except yaml.MarkedYAMLError:
+            # libyaml words its errors differently (and puts some marks elsewhere): the
+            # pure-Python loader, which reads the same YAML, reports the mistake instead.
+            strings = yaml.load(text, Loader=yaml.SafeLoader)
     except FileNotFoundError:
         problems.error(rel, 1, 1, "het bestand met teksten van de site ontbreekt")
         return {}

@@ -275,3 +275,12 @@ def test_raw_html_can_be_turned_on(site, capsys):
     assert code == 0, err
     html = (site / "output/verhalen/soep-op-het-stadhuis/index.html").read_text(encoding="utf-8")
     assert "Drie <em>mensen</em>" in html and 'href="javascript' not in html
+
+
+def test_broken_strings_file_reads_as_pyyaml_words_it(site, capsys):
+    """The strings are parsed with libyaml when it is there, which words its errors its own
+    way; the error still reads as the pure-Python parser's, with its position."""
+    strings = site / "templates" / "strings.nl.yaml"
+    strings.write_text("kapot: a: b\n" + strings.read_text(encoding="utf-8"), encoding="utf-8")
+    assert build_fails(site, capsys) == [
+        "templates/strings.nl.yaml:1:9: error: ongeldige YAML: mapping values are not allowed here"]

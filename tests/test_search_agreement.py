@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.search import STOP_WORDS, tokenize
+from sitegen.search import STOP_WORDS, stem, tokenize, words
 
 REPO = Path(__file__).resolve().parents[1]
 STATIC = REPO / "templates" / "static"
@@ -66,3 +66,16 @@ def test_node_tokenizer_matches_python():
                   if tokens != tokenize(line)]
     assert mismatches == []
     assert len(output["tokens"]) == len(lines)
+
+
+def test_installed_stemmer_is_the_c_build_and_gives_the_pure_python_stems():
+    """PyStemmer (a dependency) is the C build of the Snowball stemmer that search.js ports:
+    snowballstemmer uses it when installed, so it must stem every word as the pure-Python one."""
+    import snowballstemmer
+    import Stemmer
+    from snowballstemmer.dutch_stemmer import DutchStemmer
+
+    assert isinstance(snowballstemmer.stemmer("dutch"), Stemmer.Stemmer)
+    reference = DutchStemmer()
+    vocabulary = sorted({word for line in agreement_lines() for word in words(line)})
+    assert [word for word in vocabulary if stem(word) != reference.stemWord(word)] == []
