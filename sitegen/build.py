@@ -22,7 +22,7 @@ from .feeds import feed_files
 from .indexing import search_documents
 from .load import LoadedContent, load_content
 from .markdown import link_urls, make_parser, render_bodies
-from .model import Item, Site, all_items, make_site
+from .model import Item, Site, all_items, make_site, with_new_bodies
 from .output import OutputFile, Staging, check_paths, update_output
 from .render import (PARALLEL_MINIMUM, PageSpec, RenderRun, load_strings, make_environment, plan_pages,
                      render_pages_parallel)
@@ -42,6 +42,17 @@ class BuildResult:
     unchanged: int = 0
     removed: int = 0
     rendered: int = 0  # pages rendered this run; the rest were unchanged
+
+
+@dataclass
+class Model:
+    """The model stage's result: the linked site, and whether it is the last build's."""
+
+    site: Site
+    # None when the model was made anew; else the source files whose Markdown body alone
+    # changed in the last build's model, which this build goes on with
+    bodies_changed: set[str] | None
+    key: str  # digest of its inputs: the files without their bodies, settings, vocabulary, date
 
 
 @dataclass
@@ -76,11 +87,12 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
                               workers, links, state.layout)
         valid = validate_content(loaded.files, loaded.media, problems, state.checked)
         problems.raise_if_errors()
-        site = model_site(valid, options, loaded, state, problems)
+        model = model_site(valid, options, loaded, state, problems)
+        site = model.site
         templates = template_stage(options, site, state, problems, write)
         specs = plan_pages(site)
         records = state.records if reuse_output else None
-        values = Values(site, all_items(site))
+        values = Values(site, all_items(site), *carried_values(model, records))
         stale = pages_to_render(specs, site, values, templates, records)
         others = [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
         others += copy_assets(options.source, loaded.media)
@@ -97,6 +109,7 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
                 stats = update_output(result.files, options.output_dir, set(state.outputs))
                 result.written, result.unchanged, result.removed = stats.written, stats.unchanged, stats.removed
             state.records = record_pages(specs, stale, run, values, templates, state.records)
+            state.model_key, state.site = model.key, model.site
             remember(state, options, started, sources, loaded, result)
         return result
 
@@ -117,16 +130,26 @@ def collector_paused() -> Iterator[None]:
 # ---------------------------------------------------------------- steps of the pipeline
 
 def model_site(valid: ValidContent, options: BuildOptions, loaded: LoadedContent, state: BuildCache,
-               problems: Problems) -> Site:
-    """The linked model with every Markdown body as HTML (bodies reused while their file and
-    the URLs of their link targets are unchanged)."""
+               problems: Problems) -> Model:
+    """The linked model with every Markdown body as HTML. The model is kept in memory while
+    the files without their bodies are unchanged, and bodies are reused while their file and
+    the URLs of their link targets are."""
     config = site_config(valid.site, options.base_url, options.file_links)
-    site = make_site(valid.items, config, valid.vocabulary, options.today, options.drafts)
+    key = digest(config, valid.vocabulary, options.today, options.drafts,
+                 [(entry.file.rel, entry.file.meta_digest) for entry in valid.items])
+    last = state.site if state.model_key == key else None
+    # Taken from the state: only a build that succeeds gives it back (with its records), so a
+    # failed one never leaves a half-updated model behind.
+    state.model_key, state.site = "", None
+    if last is not None:
+        site, kept = last, with_new_bodies(last, valid.items)
+    else:
+        site, kept = make_site(valid.items, config, valid.vocabulary, options.today, options.drafts), None
     render_all_bodies(all_items(site), make_parser(config.raw_html), config.file_links, problems, state.bodies,
                       affordable(options.workers, options.memory_budget_mb), read_markdown(loaded.files))
     problems.raise_if_errors()
     forget_details(loaded.files)
-    return site
+    return Model(site, kept, key)
 
 
 def template_stage(options: BuildOptions, site: Site, state: BuildCache, problems: Problems, write: bool) -> Templates:
@@ -140,6 +163,14 @@ def template_stage(options: BuildOptions, site: Site, state: BuildCache, problem
     env = state.environment = make_environment(folder, site, strings, state.environment,
                                                bytecode_folder(options) if write else None)
     return Templates(env, strings, digests)
+
+
+def carried_values(model: Model, records: RenderRecords | None) -> tuple:
+    """What Values may take over from the last build: with the last build's model, the digests
+    of the fields of every item whose file did not change stand (deps.Values.of_read)."""
+    if records is None or model.bodies_changed is None:
+        return ()
+    return records.values, model.bodies_changed
 
 
 def pages_to_render(specs: list[PageSpec], site: Site, values: Values, templates: Templates,

@@ -61,14 +61,17 @@ class BuildCache:
     search_paths: list[str] = field(default_factory=list)  # the search index's files, as last written
     search_index: Any = None  # search.SearchCache, made by the first build that needs one
     summary: dict[str, Any] = field(default_factory=dict)  # page count, next change, warnings
-    # Valid while the templates' digest holds; in memory only (never pickled): the Jinja
-    # environment with its compiled templates.
+    # In memory only (never pickled), for serve and build --watch: the Jinja environment with
+    # its compiled templates while the templates' digest holds, and the linked model (a
+    # model.Site) while the files without their Markdown bodies are unchanged.
     templates_key: str = ""
     environment: Any = None
+    model_key: str = ""
+    site: Any = None
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state.update(environment=None)
+        state.update(environment=None, model_key="", site=None)
         return state
 
     @classmethod

@@ -31,6 +31,17 @@ def file_fields(kind: type) -> frozenset[str]:
     return names
 
 
+_ALL_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def _all_fields(kind: type) -> frozenset[str]:
+    """The dataclass fields of a type: what a property computes is never carried over."""
+    names = _ALL_FIELDS.get(kind)
+    if names is None:
+        names = _ALL_FIELDS[kind] = frozenset(f.name for f in fields(kind))
+    return names
+
+
 @dataclass
 class Reads:
     """What one page or card read while it rendered; filled in by RecordingEnvironment."""
@@ -138,9 +149,14 @@ class Values:
     file's meta digest. A method stands for the whole content, since what it reads cannot
     be seen."""
 
-    def __init__(self, site: Site | None, items: Iterable[Item]):
+    def __init__(self, site: Site | None, items: Iterable[Item], carried: dict[str, OwnerValues] | None = None,
+                 changed: set[str] = frozenset()):
         self.site = site
         self.items = {item.source: item for item in items}
+        # With the last build's model (serve, build --watch), the fields of items whose file is
+        # unchanged, and of the site, hold what they held: their digests are carried over.
+        self.carried = carried
+        self.changed = changed
         self.item_types = {type(item) for item in self.items.values()}
         self.memo: dict[Read, int] = {}
         self.objects: dict[int, str] = {}  # id of a non-item dataclass -> digest of its fields
@@ -152,6 +168,11 @@ class Values:
         if known is None:
             source, attribute = read
             owner = self.site if source == SITE else self.items.get(source)
+            if self.carried is not None and owner is not None and source not in self.changed:
+                known = self.carried.get(source, {}).get(attribute)
+                if known is not None and attribute in _all_fields(type(owner)):
+                    self.memo[read] = known
+                    return known
             if owner is None:
                 known = -1  # gone
             elif attribute == FILE:

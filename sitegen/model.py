@@ -407,5 +407,20 @@ def make_site(items, config: SiteConfig, vocabulary: dict, today: dt.date, inclu
     return link_site(site)
 
 
+def with_new_bodies(site: Site, items) -> set[str]:
+    """Put in the Markdown of each item whose file changed, when nothing but bodies changed:
+    the linked model depends on the files without their bodies (link_site reads no body), so
+    the rest of it stands. Returns the source files of the items changed."""
+    files = {entry.file.rel: entry for entry in items}
+    changed = set()
+    for item in all_items(site):
+        entry = files[item.source]
+        if item.digest != entry.file.digest:
+            item.digest = entry.file.digest
+            item.body_text, item.body_line = markdown_body(entry.file, entry.data)
+            changed.add(item.source)
+    return changed
+
+
 def all_items(site: Site) -> list[Item]:
     return [item for content_type in CONTENT_TYPES.values() for item in getattr(site, content_type.site_list)]

@@ -212,3 +212,22 @@ def test_only_fields_marked_derived_change_after_an_item_is_made_from_its_file(t
         before = fresh[item.source]
         for name in file_fields(type(item)) - {"meta_digest"}:
             assert getattr(item, name) == getattr(before, name), (item.source, name)
+
+
+def test_a_build_that_fails_in_memory_leaves_no_half_updated_model(tmp_path):
+    """serve keeps the model while only bodies change; a build that fails after taking up a
+    body edit must not leave that model to the next build as if it were the last good one."""
+    root = copy_site(tmp_path / "site")
+    editor = Editor(root, 0)
+    options = BuildOptions(source=root, output=root / "output", today=FIXED_TODAY, use_cache=False)
+    cache = BuildCache(key=options.cache_key())
+    build(options, cache=cache)
+    story = root / "content/cases/koffiepakketten-lindendal.md"
+    template = root / "templates/case.html"
+    good = template.read_text(encoding="utf-8")
+    edit_with_editor(editor, story, lambda text: text + "\nEen nieuwe slotzin.\n")
+    editor.write(template, good.replace("{% block main %}", "{% block main %}{% if %}", 1))
+    assert isinstance(outcome(options, cache), list)  # the template is broken
+    editor.write(template, good)
+    assert_equals_clean(root, tmp_path, options, cache, "template fixed after a body edit")
+    assert "Een nieuwe slotzin." in (root / "output/verhalen/koffiepakketten-lindendal/index.html").read_text(encoding="utf-8")
