@@ -19,7 +19,7 @@ from .config import BuildOptions, site_config
 from .deps import PageRecord, RenderRecords, Values, stale_pages, updated_records
 from .errors import BuildFailed, Problem, Problems
 from .feeds import feed_files
-from .indexing import search_documents
+from .indexing import search_document, search_documents, searchable_items
 from .load import LoadedContent, load_content
 from .markdown import link_urls, make_parser, render_bodies
 from .model import Item, Site, all_items, make_site, with_new_bodies
@@ -53,6 +53,7 @@ class Model:
     # changed in the last build's model, which this build goes on with
     bodies_changed: set[str] | None
     key: str  # digest of its inputs: the files without their bodies, settings, vocabulary, date
+    documents: list[SearchDocument] | None = None  # the search documents, once made in this process
 
 
 @dataclass
@@ -93,13 +94,13 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
         specs = plan_pages(site)
         records = state.records if reuse_output else None
         values = Values(site, all_items(site), *carried_values(model, records))
-        stale = pages_to_render(specs, site, values, templates, records)
+        stale = pages_to_render(specs, model, values, templates, records)
         others = [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
         others += copy_assets(options.source, loaded.media)
         check_paths([OutputFile(spec.path, None, spec.sources) for spec in specs] + others, problems)
         problems.raise_if_errors()
         result = BuildResult(site, [], problems.warnings, page_count=len(specs), next_change=site.next_change)
-        run, index = render_and_index([spec for spec in specs if spec.path in stale], others, site, templates,
+        run, index = render_and_index([spec for spec in specs if spec.path in stale], others, model, templates,
                                       values, options, state, problems, result, write, reuse_output)
         result.files = [OutputFile(f.path, f.content, f.sources) for f in run.files] + \
             [OutputFile(spec.path, None, spec.sources) for spec in specs if spec.path not in stale] + others + index
@@ -109,8 +110,8 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
                 stats = update_output(result.files, options.output_dir, set(state.outputs))
                 result.written, result.unchanged, result.removed = stats.written, stats.unchanged, stats.removed
             state.records = record_pages(specs, stale, run, values, templates, state.records)
-            state.model_key, state.site = model.key, model.site
-            remember(state, options, started, sources, loaded, result)
+            state.model_key, state.site, state.documents = model.key, model.site, model.documents
+            remember(state, options, started, sources, loaded, result, reuse_output)
         return result
 
 
@@ -173,13 +174,16 @@ def carried_values(model: Model, records: RenderRecords | None) -> tuple:
     return records.values, model.bodies_changed
 
 
-def pages_to_render(specs: list[PageSpec], site: Site, values: Values, templates: Templates,
+def pages_to_render(specs: list[PageSpec], model: Model, values: Values, templates: Templates,
                     records: RenderRecords | None) -> set[str]:
     """The output paths of the pages whose inputs changed: all of them without records."""
     if records is None:
         return {spec.path for spec in specs}
-    planned = [(spec.path, spec.template, values.of_context(spec.context)) for spec in specs]
-    return stale_pages(planned, records, values, templates.digests, global_key(site, templates))
+    kept_model = model.bodies_changed is not None  # the same plan, whose contexts hold what they held
+    planned = [(spec.path, spec.template,
+                records.pages[spec.path].context if kept_model and spec.path in records.pages
+                else values.of_context(spec.context)) for spec in specs]
+    return stale_pages(planned, records, values, templates.digests, global_key(model.site, templates))
 
 
 def global_key(site: Site, templates: Templates) -> str:
@@ -201,19 +205,18 @@ def record_pages(specs: list[PageSpec], stale: set[str], run: RenderRun, values:
                            global_key(values.site, templates))
 
 
-def render_and_index(specs: list[PageSpec], others: list[OutputFile], site: Site, templates: Templates,
+def render_and_index(specs: list[PageSpec], others: list[OutputFile], model: Model, templates: Templates,
                      values: Values, options: BuildOptions, state: BuildCache, problems: Problems,
                      result: BuildResult, write: bool, reuse_output: bool) -> tuple[RenderRun, list[OutputFile]]:
     """Render these pages and make the search index: on a cold build straight into a staging
     folder, with the index alongside the page workers; on a rebuild in memory."""
+    site = model.site
     folder = options.source / "templates"
-    searched: list[list[SearchDocument]] = []
 
     def index_files(found: Problems) -> list[OutputFile]:
-        documents = search_documents(site)
+        documents = current_documents(site, model, state)
         files = search_output(documents, templates.strings.get("search"), state, reuse_output, found)
         check_paths(files, found)
-        searched.append(documents)
         return files
 
     if write and not reuse_output:
@@ -227,6 +230,22 @@ def render_and_index(specs: list[PageSpec], others: list[OutputFile], site: Site
 
 
 BODIES_PARALLEL_MINIMUM = 300  # new Markdown bodies before a second process pays for itself
+
+
+def current_documents(site: Site, model: Model, state: BuildCache) -> list[SearchDocument]:
+    """The search documents; with the last build's model, only those of the items whose body
+    changed are made again (a document reads the model and the item's own text)."""
+    kept = state.documents if model.bodies_changed is not None else None
+    state.documents = None  # given back with the model, by a build that succeeds
+    items = searchable_items(site)
+    if kept is None or len(kept) != len(items):
+        documents = search_documents(site)
+    else:
+        tip_titles = {tip.number: tip.title for tip in site.tips}
+        documents = [search_document(site, item, tip_titles) if item.source in model.bodies_changed else document
+                     for item, document in zip(items, kept)]
+    model.documents = documents
+    return documents
 
 
 def render_all_bodies(items: list[Item], parser, file_links: bool, problems: Problems, reuse: dict,
@@ -388,7 +407,7 @@ def sitemap_urls(specs: list[PageSpec]) -> list[str]:
 
 
 def remember(cache: BuildCache, options: BuildOptions, started: int, sources: dict, loaded: LoadedContent,
-             result: BuildResult) -> None:
+             result: BuildResult, reused_output: bool) -> None:
     """Keep what this build learned, for the next one."""
     cache.saved_at = started
     cache.sources = sources
@@ -397,8 +416,9 @@ def remember(cache: BuildCache, options: BuildOptions, started: int, sources: di
     cache.checked = {rel: entry for rel, entry in cache.checked.items() if rel in loaded.entries}
     live_sources = {item.source for item in all_items(result.site)}
     cache.bodies = {source: entry for source, entry in cache.bodies.items() if source in live_sources}
-    output = options.output_dir
-    cache.outputs = {file.path: (len(file.content) if file.content is not None else (output / file.path).stat().st_size)
+    output, previous = options.output_dir, cache.outputs if reused_output else {}  # kept files kept their size
+    cache.outputs = {file.path: (len(file.content) if file.content is not None else
+                                 previous.get(file.path) or (output / file.path).stat().st_size)
                      for file in result.files}
     cache.summary = {"pages": result.page_count, "next_change": result.next_change, "warnings": result.warnings}
     if options.use_cache:

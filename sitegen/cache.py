@@ -68,10 +68,11 @@ class BuildCache:
     environment: Any = None
     model_key: str = ""
     site: Any = None
+    documents: Any = None  # the search documents of that model
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state.update(environment=None, model_key="", site=None)
+        state.update(environment=None, model_key="", site=None, documents=None)
         return state
 
     @classmethod

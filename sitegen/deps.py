@@ -197,16 +197,6 @@ class Values:
     def of_context(self, context: dict[str, Any]) -> int:
         return self.of(context)
 
-    def owners(self, reads: Iterable[Read]) -> dict[str, OwnerValues]:
-        """The current digest of each read, by owner, as the next build compares them."""
-        table: dict[str, OwnerValues] = {}
-        for read in reads:
-            entry = table.get(read[0])
-            if entry is None:
-                entry = table[read[0]] = {}
-            entry[read[1]] = self.of_read(read)
-        return table
-
     def everything(self) -> str:
         if self._everything is None:
             self._everything = str(_hash(repr(sorted((item.source, item.digest) for item in self.items.values()))))
@@ -287,24 +277,27 @@ def stale_pages(planned: list[tuple[str, str, int]], records: RenderRecords, val
 
 def updated_records(old: RenderRecords, kept: set[str], rendered: dict[str, PageRecord], cards: dict[str, Record],
                     values: Values, templates: dict[str, str], global_key: str) -> RenderRecords:
-    """The records after a build that kept the pages in `kept` and rendered those in `rendered`."""
+    """The records after a build that kept the pages in `kept` and rendered those in `rendered`.
+
+    The old records go on for what the build did not touch: a read, card or template that no
+    page uses any more stays in them, costing a digest but never a render, until the next
+    build from scratch starts the records anew."""
     pages = {path: old.pages[path] for path in kept}
     pages.update(rendered)
-    all_cards = {**old.cards, **cards}
-    used_cards: dict[str, Record] = {}
-    stack = [key for page in pages.values() for key in page.reads.cards]
-    while stack:
-        key = stack.pop()
-        if key not in used_cards and key in all_cards:
-            used_cards[key] = all_cards[key]
-            stack.extend(all_cards[key].cards)
-    records = [page.reads for page in pages.values()] + list(used_cards.values())
-    every_read = set().union(*(record.fields for record in records))
-    used_templates = set().union(*(record.templates for record in records))
+    table = {source: dict(attributes) for source, attributes in old.values.items()
+             if source == SITE or source in values.items}
+    for (source, attribute), known in values.memo.items():
+        if source == SITE or source in values.items:
+            table.setdefault(source, {})[attribute] = known
+    fresh = [page.reads for page in rendered.values()] + list(cards.values())
+    for record in fresh:  # what the pages rendered now read, as they read it
+        for read in record.fields:
+            table.setdefault(read[0], {})[read[1]] = values.of_read(read)
+    used_templates = {name: templates.get(name, "missing") for record in fresh for name in record.templates}
     return RenderRecords(
         global_key=global_key,
-        templates={name: templates.get(name, "missing") for name in used_templates},
-        values=values.owners(every_read),
+        templates={**old.templates, **used_templates},
+        values=table,
         pages=pages,
-        cards=used_cards,
+        cards={**old.cards, **cards},
     )

@@ -8,6 +8,7 @@ import datetime as dt
 from xml.sax.saxutils import escape, quoteattr
 
 from .model import Event, Procurement, Site
+from .links import absolute_linker
 from .urls import absolute_url
 
 FEED_SIZE = 30
@@ -50,8 +51,9 @@ def atom_feed(site: Site) -> bytes:
 def sitemap(site: Site, page_urls: list[str]) -> bytes:
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    link = absolute_linker(site.config.base_url)
     for url in page_urls:
-        lines.append(f"  <url><loc>{escape(absolute_url(site.config.base_url, url))}</loc></url>")
+        lines.append(f"  <url><loc>{escape(link(url))}</loc></url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")
 
