@@ -163,6 +163,17 @@ class Values:
         self.keep: list[Any] = []  # those objects, so an id is not reused during the build
         self._everything: str | None = None
 
+    def to_compare(self, source: str, attributes: OwnerValues) -> Iterable[str]:
+        """The attributes of `source` whose digest may differ from the recorded one: with the
+        last build's model, only properties of an item whose file is unchanged (its fields,
+        own and derived, hold what they held); otherwise all of them."""
+        if self.carried is None or source in self.changed:
+            return attributes
+        owner = self.site if source == SITE else self.items.get(source)
+        if owner is None:
+            return attributes
+        return attributes.keys() - _all_fields(type(owner)) - {FILE}
+
     def of_read(self, read: Read) -> int:
         known = self.memo.get(read)
         if known is None:
@@ -248,7 +259,8 @@ def stale_pages(planned: list[tuple[str, str, int]], records: RenderRecords, val
     if records.global_key != global_key:
         return {path for path, _, _ in planned}
     changed_fields = {(source, attribute) for source, attributes in records.values.items()
-                      for attribute, known in attributes.items() if values.of_read((source, attribute)) != known}
+                      for attribute in values.to_compare(source, attributes)
+                      if values.of_read((source, attribute)) != attributes[attribute]}
     changed_templates = {name for name, known in records.templates.items() if templates.get(name) != known}
     card_stale: dict[str, bool] = {}
 

@@ -75,14 +75,14 @@ def _fold(line: str) -> str:
     encoded = line.encode("utf-8")
     if len(encoded) <= 75:
         return line
-    parts, current = [], b""
-    for char in line:
-        piece = char.encode("utf-8")
-        if len(current) + len(piece) > (75 if not parts else 74):
-            parts.append(current.decode("utf-8"))
-            current = b""
-        current += piece
-    parts.append(current.decode("utf-8"))
+    parts, start, limit = [], 0, 75  # continuation lines start with a space: 74 octets after it
+    while len(encoded) - start > limit:
+        end = start + limit
+        while encoded[end] & 0xC0 == 0x80:  # never inside a character's UTF-8 bytes
+            end -= 1
+        parts.append(encoded[start:end].decode("utf-8"))
+        start, limit = end, 74
+    parts.append(encoded[start:].decode("utf-8"))
     return "\r\n ".join(parts)
 
 

@@ -36,3 +36,19 @@ def test_icalendar_lines_are_folded_and_escaped(tmp_path):
     folded = _fold("DESCRIPTION:" + "é" * 80)
     assert all(len(part.encode("utf-8")) <= 75 for part in folded.split("\r\n"))
     assert folded.replace("\r\n ", "") == "DESCRIPTION:" + "é" * 80
+
+
+def test_ics_lines_fold_at_75_octets_between_characters():
+    import random
+
+    pick = random.Random(5)
+    for _ in range(3000):
+        line = "".join(pick.choice("abcdé€😀 ,;ë") for _ in range(pick.randrange(0, 300)))
+        folded = _fold(line)
+        pieces = folded.split("\r\n")
+        assert all(len(piece.encode("utf-8")) <= 75 for piece in pieces)
+        assert all(piece.startswith(" ") for piece in pieces[1:])
+        assert pieces[0] + "".join(piece[1:] for piece in pieces[1:]) == line
+        if len(pieces) > 1:  # each piece as full as the next character allows
+            for piece, after in zip(pieces, pieces[1:]):
+                assert len(piece.encode("utf-8")) + len(after[1:2].encode("utf-8")) > 75
