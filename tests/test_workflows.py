@@ -226,3 +226,25 @@ def test_the_intranet_job_builds_for_the_intranet_address(workspace):
     assert f'<link rel="canonical" href="{INTRANET_BASE_URL}">' in home
     upload = action(done, "actions/upload-artifact")
     assert upload["with"]["name"] == "intranet" and upload["with"]["path"] == "output"
+
+
+def test_the_editors_guide_promises_what_the_workflows_do():
+    guide = (REPO / "content" / "pages" / "bijdragen.md").read_text(encoding="utf-8")
+    section = guide[guide.index("## Publiceren"):guide.index("## Alle velden per soort")]
+    check = load("check.yml")
+    runs = [step.get("run", "") for step in check["jobs"]["check"]["steps"]]
+    on = triggers(check)
+    assert "Open je een pull request, of push je een wijziging" in section and "pull_request" in on and "push" in on
+    assert "`sitegen check --strict`" in section and "sitegen check --strict" in runs
+    assert "links binnen de site" in section and any(run.startswith("sitegen links") for run in runs)
+    # The preview is opened from disk, so it must be built with links that end in index.html.
+    assert "het bestand **preview**" in section and "open daarna het bestand `index.html`" in section.lower()
+    assert any("--file-links" in run for run in runs if run.startswith("sitegen build"))
+    [upload] = [step for step in check["jobs"]["check"]["steps"] if step.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload["with"]["name"] == "preview"
+    assert "Elke ochtend vroeg bouwt GitHub de site ook opnieuw" in section
+    for name in ("pages.yml", "intranet.yml"):
+        on = triggers(load(name))
+        assert on["push"] == {"branches": ["main"]} and [entry["cron"].split()[2:] for entry in on["schedule"]] == [["*", "*", "*"]]
+        hour = int(on["schedule"][0]["cron"].split()[1])
+        assert 3 <= hour <= 4  # early in the Dutch morning, winter and summer, after the date changed
