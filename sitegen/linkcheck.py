@@ -104,23 +104,17 @@ def resolve(url: str, page: str, base_url: str) -> Target | str | None:
         return None  # mailto:, tel:, data: and the like
     base = urllib.parse.urlsplit(base_url)
     base_path = base.path if base.path.endswith("/") else base.path + "/"
-    if parts.netloc:
-        if parts.netloc.lower() != base.netloc.lower():
-            return None
-        path = parts.path or "/"
-    elif parts.path.startswith("/"):
-        path = parts.path
-    else:
-        # Relative links are resolved as a browser does, against the page's own URL.
-        page_url = base_path + page
-        path = posixpath.normpath(posixpath.join(posixpath.dirname(page_url), parts.path or posixpath.basename(page_url)))
-        if (parts.path.endswith("/") or parts.path in (".", "..") or parts.path.endswith(("/.", "/.."))) and not path.endswith("/"):
-            path += "/"
-        if path.startswith("//"):
-            path = "/" + path.lstrip("/")
-    if not (path + "/").startswith(base_path) and path != base_path.rstrip("/"):
+    # Resolved as a browser does, against the page's own address on the web server.
+    page_url = urllib.parse.urlunsplit((base.scheme, base.netloc, base_path + urllib.parse.quote(page), "", ""))
+    joined = urllib.parse.urlsplit(urllib.parse.urljoin(page_url, url))
+    if joined.netloc.lower() != base.netloc.lower():
+        return None
+    path = joined.path or "/"
+    if path + "/" == base_path:
+        path = base_path
+    inside = urllib.parse.unquote(path[len(base_path):]) if path.startswith(base_path) else None
+    if inside is None or ".." in inside.split("/"):  # '..' here was written as %2e%2e
         return f"buiten de site: het adres begint niet met {base_path}"
-    inside = urllib.parse.unquote(path[len(base_path):] if path.startswith(base_path) else "")
     return Target(inside, urllib.parse.unquote(parts.fragment), relative=not parts.netloc and not parts.path.startswith("/"))
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import BuildOptions, build
+from sitegen.linkcheck import Target, resolve
 from sites import FIXED_TODAY, copy_mini, run_cli
 
 BASE = "https://intranet.example.nl/sociaal-inkopen/"
@@ -107,3 +108,24 @@ def test_file_links_finds_links_to_folders(tmp_path, capsys):
     code, _, err = run_cli(capsys, "links", "--source", str(root), "--file-links")
     assert code == 1
     assert "een link naar een map werkt niet als je de site vanaf schijf opent" in err
+
+
+@pytest.mark.parametrize("url, target", [
+    ("./", "verhalen/"),
+    ("?q=koffie", "verhalen/index.html"),
+    ("#aanpak", "verhalen/index.html#aanpak"),
+    ("../", ""),
+    ("koffie/index.html#aanpak", "verhalen/koffie/index.html#aanpak"),
+    ("/sociaal-inkopen", ""),
+    ("https://INTRANET.example.nl/sociaal-inkopen/tips/", "tips/"),
+    ("caf%C3%A9/", "verhalen/café/"),
+    ("//elders.example.org/x/", None),
+    ("tel:+31000000000", None),
+    ("../../", "buiten de site: het adres begint niet met /sociaal-inkopen/"),
+    ("%2e%2e/%2e%2e/etc/passwd", "buiten de site: het adres begint niet met /sociaal-inkopen/"),
+])
+def test_links_resolve_as_a_browser_resolves_them(url, target):
+    resolved = resolve(url, "verhalen/index.html", BASE)
+    if isinstance(resolved, Target):
+        resolved = resolved.path + (f"#{resolved.fragment}" if resolved.fragment else "")
+    assert resolved == target
