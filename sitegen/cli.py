@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="bouw de site in output/")
     _common(build)
     build.add_argument("--output", help="uitvoermap (standaard: <bron>/output)")
-    build.add_argument("--base-url", help="adres van de site, overschrijft base_url uit site.yaml")
+    build.add_argument("--base-url", type=_base_url, help="adres van de site, overschrijft base_url uit site.yaml")
     build.add_argument("--drafts", action="store_true", help="neem concepten en verhalen met een datum in de toekomst mee")
     build.add_argument("--file-links", action="store_true", help="links eindigen op index.html, om de site vanaf schijf te openen")
     build.add_argument("--max-memory", type=int, default=1000, metavar="MB",
@@ -55,6 +55,13 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--drafts", action="store_true", help="toon ook concepten")
     serve.add_argument("--open", action="store_true", help="open de site in je browser")
 
+    links = commands.add_parser("links", help="controleer alle interne links en ankers in de gebouwde site")
+    links.add_argument("--source", default=".", help="bronmap (standaard: huidige map)")
+    links.add_argument("--output", help="gebouwde site (standaard: <bron>/output)")
+    links.add_argument("--base-url", type=_base_url,
+                       help="adres waarmee de site is gebouwd (standaard: de canonical link van de startpagina)")
+    links.add_argument("--file-links", action="store_true", help="de site is gebouwd met --file-links: links naar een map tellen als fout")
+
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -69,6 +76,15 @@ def main(argv: list[str] | None = None) -> int:
 def _common(command: argparse.ArgumentParser) -> None:
     command.add_argument("--source", default=".", help="bronmap met content/ en templates/ (standaard: huidige map)")
     command.add_argument("--strict", action="store_true", help="waarschuwingen tellen als fouten")
+
+
+def _base_url(value: str) -> str:
+    """--base-url, checked as site.yaml's base_url is; argparse turns the error into exit 2."""
+    from .config import base_url_problem
+    problem = base_url_problem(value, "--base-url")
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return value.strip()
 
 
 def _options(args):
@@ -183,7 +199,17 @@ def cmd_serve(args) -> int:
     return serve(_options(args), host=args.host, port=args.port, open_browser=args.open)
 
 
-COMMANDS = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "schema": cmd_schema, "serve": cmd_serve}
+def cmd_links(args) -> int:
+    from pathlib import Path
+
+    from .linkcheck import run_link_check
+    output = args.output or os.path.join(args.source, "output")
+    return run_link_check(Path(_source(output)), os.path.normpath(output),
+                          args.base_url, args.file_links, sys.stdout, sys.stderr)
+
+
+COMMANDS = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "schema": cmd_schema, "serve": cmd_serve,
+            "links": cmd_links}
 
 
 def run() -> None:

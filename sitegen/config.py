@@ -33,6 +33,17 @@ class SiteConfig:
         return path if path.endswith("/") else path + "/"
 
 
+def base_url_problem(value: str, label: str = "base_url") -> str:
+    """The Dutch message for a base URL that is not http(s) with a host, or "" when it is fine;
+    the same rule and words as the check of site.yaml's base_url (fields.Pattern)."""
+    from .fields import URL_PATTERN, Pattern
+    value = value.strip()
+    if URL_PATTERN.match(value) and urllib.parse.urlsplit(value).hostname:
+        return ""
+    message, hint = Pattern.MESSAGES["url"]
+    return f"'{value}' in '{label}' is {message} ({hint})"
+
+
 def site_config(data: dict, base_url: str | None = None, file_links: bool = False) -> SiteConfig:
     features = data.get("features", {})
     url = base_url or data["base_url"]

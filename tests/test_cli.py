@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import datetime as dt
 
 import jsonschema
@@ -29,7 +30,7 @@ def test_version_and_usage_errors(capsys):
     assert run_cli(capsys)[0] == 2
 
 
-@pytest.mark.parametrize("command", ["build", "check", "new", "schema", "serve"])
+@pytest.mark.parametrize("command", ["build", "check", "new", "schema", "serve", "links"])
 def test_every_command_has_help(capsys, command):
     with pytest.raises(SystemExit) as exit_info:
         run_cli(capsys, command, "--help")
@@ -130,3 +131,30 @@ def test_sample_site_wires_schemas_into_vscode():
 def _as_json(value):
     """YAML dates become strings, as an editor's JSON Schema validator sees them."""
     return json.loads(json.dumps(value, default=str))
+
+
+@pytest.mark.parametrize("command", ["build", "links"])
+@pytest.mark.parametrize("bad", ["intranet.example.nl/sociaal-inkopen/", "ftp://x", "https://"])
+def test_a_bad_base_url_flag_is_a_usage_error_with_the_site_yaml_message(tmp_path, capsys, command, bad):
+    root = copy_mini(tmp_path / "site")
+    with pytest.raises(SystemExit) as exit_info:
+        run_cli(capsys, command, "--source", str(root), "--base-url", bad)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == (f"sitegen {command}: error: argument --base-url: "
+                                    f"'{bad}' in '--base-url' is geen geldig webadres (begin met https://)")
+    assert not (root / "output").exists()
+    # The same value in site.yaml gets the same words from the content check.
+    site_yaml = root / "content" / "site.yaml"
+    site_yaml.write_text(re.sub(r"(?m)^base_url: .*$", f"base_url: {bad}", site_yaml.read_text()))
+    code, _, err = run_cli(capsys, "check", "--source", str(root))
+    assert code == 1
+    assert f"'{bad}' in 'base_url' is geen geldig webadres (begin met https://)" in err
+
+
+def test_a_base_url_flag_without_a_slash_gets_one(tmp_path, capsys):
+    root = copy_mini(tmp_path / "site")
+    code, _, err = run_cli(capsys, "build", "--source", str(root), "--base-url", "https://intranet.example.nl/sociaal-inkopen")
+    assert code == 0, err
+    html = (root / "output/index.html").read_text()
+    assert '<link rel="canonical" href="https://intranet.example.nl/sociaal-inkopen/">' in html
