@@ -6,6 +6,7 @@ and the organisation file's text with its `suppliers:` block updated (`update_su
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -256,7 +257,7 @@ def merged_suppliers(existing: list[dict], inventory: Inventory, with_amounts: b
         for year in match.years:
             entry: dict[str, Any] = {"enterprise": match.enterprise.slug, "year": year}
             if with_amounts and any(c.amount is not None for c in match.creditors if c.year == year):
-                entry["amount"] = round(match.amount_in(year))
+                entry["amount"] = math.floor(match.amount_in(year) + 0.5)  # whole euros, half up
             number = position.get((entry["enterprise"], year))
             if number is None:
                 position[(entry["enterprise"], year)] = len(entries)
