@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
+import pytest
 import yaml
 
 from sitegen.build import BuildOptions, build
-from sites import FIXTURES, REPO, copy_mini, copy_site, run_cli
+from sites import FIXTURES, REPO, copy_mini, copy_site, read_tree, run_cli
 
 EXPORTS = FIXTURES / "exports"
 ORGANISATION = "content/organisations/gemeente-noord.yaml"
@@ -162,3 +163,51 @@ def test_the_organisation_page_shows_koopt_al_bij_and_amounts_only_with_bedragen
         assert "Poetsploeg Sterrenschoon</a>" in html and "Soepatelier Overschot</a>" in html
         assert ("€ 7.500" in html) is amount_shown
     assert not (REPO / "content/organisations/gemeente-kempenhoeve.yaml").read_text().count("suppliers")
+
+
+def test_a_rebuild_after_schrijf_and_after_renaming_a_supplier_equals_a_clean_build(tmp_path, capsys):
+    site = copy_site(tmp_path / "site")
+    today = dt.date(2026, 11, 26)
+    build(BuildOptions(source=site, today=today))
+    export = tmp_path / "crediteuren.csv"
+    export.write_text("Naam,Bedrag,Jaar\nKlusbedrijf Timmerkracht B.V.,\"1,000.00\",2026\n", encoding="utf-8")
+    assert run_cli(capsys, "inventaris", str(export), "--organisatie", "gemeente-kempenhoeve", "--source", str(site),
+                   "--schrijf", "--bedragen")[0] == 0
+    page = "organisaties/gemeente-kempenhoeve/index.html"
+    for step in ("schrijf", "rename"):
+        if step == "rename":
+            path = site / "content/enterprises/klusbedrijf-timmerkracht.yaml"
+            path.write_text(path.read_text().replace("name: Klusbedrijf Timmerkracht", "name: Timmerkracht Klussen"))
+        build(BuildOptions(source=site, today=today))
+        clean = tmp_path / f"clean-{step}"
+        build(BuildOptions(source=site, output=clean, today=today, use_cache=False))
+        assert read_tree(site / "output") == read_tree(clean)
+        html = (clean / page).read_text()
+        assert ("Timmerkracht Klussen</a>" in html) is (step == "rename")
+        assert "(€ 1.000)" in html
+
+
+def test_the_enterprise_profile_shows_its_kvk_number(tmp_path):
+    output = tmp_path / "output"
+    build(BuildOptions(source=REPO, output=output, today=dt.date(2026, 11, 26), use_cache=False))
+    html = (output / "ondernemers/de-kansenpan/index.html").read_text()
+    assert "<div><dt>KvK-nummer</dt><dd>90002222</dd></div>" in html
+
+
+def test_a_name_that_fits_but_a_kvk_number_that_does_not_is_a_doubt(tmp_path, capsys):
+    site = copy_mini(tmp_path / "site")
+    export = tmp_path / "c.csv"
+    export.write_text("Naam;KvK;Bedrag\nDe Soeppan;99999999;10\n", encoding="utf-8")
+    code, out, _ = run_cli(capsys, "inventaris", str(export), "--organisatie", "gemeente-noord", "--source", str(site))
+    assert code == 0
+    assert ("c.csv:2:1: 'De Soeppan' heeft KvK-nummer 99999999, maar De Soeppan (100 %) heeft 90000017 "
+            "(controleer welk nummer klopt)") in out
+
+
+@pytest.mark.parametrize("command", [("inventaris",), ("import", "kalender")])
+def test_the_commands_have_dutch_help_with_an_example(capsys, command):
+    with pytest.raises(SystemExit) as exit_info:
+        run_cli(capsys, *command, "--help")
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "voorbeeld:\n  sitegen " + " ".join(command) in out and "--organisatie SLUG" in out
