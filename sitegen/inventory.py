@@ -420,7 +420,11 @@ def run_inventory(source: Path, export: Path, organisation: str, write: bool, wi
         print(f"{organisation_item.file.rel}:1:1: fout: {error} (zet de lijst 'suppliers' zelf recht en probeer "
               "het opnieuw)", file=err)
         return 1
-    write_text(path, changes.text)
+    try:
+        write_text(path, changes.text, organisation_item.file.rel)
+    except SheetError as error:
+        print("\n".join(problem.format() for problem in error.problems), file=err)
+        return 1
     print(f"Bijgewerkt: {organisation_item.file.rel} (suppliers: {len(changes.added)} nieuw, "
           f"{len(changes.updated)} bijgewerkt, {changes.kept} ongewijzigd"
           f"{', met bedragen' if with_amounts else ', zonder bedragen'}).", file=out)

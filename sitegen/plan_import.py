@@ -293,7 +293,13 @@ def run_plan_import(source: Path, plan: Path, organisation: str, write: bool, to
         if changes:
             print("Dit was een proefrun: er is niets geschreven. Schrijf de bestanden met --schrijf.", file=out)
         return 0
-    calendar.mkdir(parents=True, exist_ok=True)
-    for change in changes:
-        write_text(source / change.rel, change.text)
+    try:
+        calendar.mkdir(parents=True, exist_ok=True)
+        for change in changes:
+            write_text(source / change.rel, change.text, change.rel)
+    except (SheetError, OSError) as error:
+        problems = error.problems if isinstance(error, SheetError) else [
+            SheetProblem("content/calendar", f"kan de map niet maken: {error.strerror or error}")]
+        print("\n".join(problem.format() for problem in problems), file=err)
+        return 1
     return 0

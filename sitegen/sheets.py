@@ -299,8 +299,13 @@ def organisation_file(items, slug: str) -> Any:
     return organisations[slug]
 
 
-def write_text(path: Path, text: str) -> None:
+def write_text(path: Path, text: str, rel: str) -> None:
     """Replace a content file at once, so an editor's file is never left half written."""
     temporary = path.with_name(f".{path.name}.sitegen-tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise SheetError([SheetProblem(f"{rel}:1:1", f"kan het bestand niet schrijven: {error.strerror or error}",
+                                       "controleer of de map bestaat en of je er mag schrijven")]) from None

@@ -124,6 +124,11 @@ def test_bad_exports_are_errors_with_their_row_and_column(tmp_path, capsys):
     code, _, err = run_cli(capsys, "inventaris", str(export), "--organisatie", "gemeente-noord", "--source", str(site))
     assert code == 1
     assert "bedrag.xlsx:Blad1!B2: fout: onleesbaar bedrag 'abc'" in err
+    (tmp_path / "kapot.xlsx").write_text("geen Excel", encoding="utf-8")
+    code, _, err = run_cli(capsys, "inventaris", str(tmp_path / "kapot.xlsx"), "--organisatie", "gemeente-noord",
+                           "--source", str(site))
+    assert (code, err.splitlines()[0]) == (1, "kapot.xlsx: fout: kan het bestand niet lezen als Excel-bestand (.xlsx) "
+                                              "(open het in Excel en sla het opnieuw op, of exporteer het als CSV)")
     export = tmp_path / "kvk-naam.csv"
     export.write_text("Naam;Kvk\nDe Soeppan;90000017\n", encoding="utf-8")
     code, _, err = run_cli(capsys, "inventaris", str(export), "--organisatie", "gemeente-nord", "--source", str(site))
