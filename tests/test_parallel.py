@@ -185,7 +185,10 @@ def test_the_search_index_is_made_alongside_the_pages_and_its_state_taken_over(t
                    check=True, capture_output=True)
     started = []
     monkeypatch.setattr(build_module, "Background", lambda job: started.append(job) or workers.Background(job))
-    options = BuildOptions(source=source, output=tmp_path / "out", today=FIXED_TODAY, workers=2, use_cache=False)
+    # A budget that fits: what fits under the default depends on how much memory the tests
+    # run before this one left in this process.
+    options = BuildOptions(source=source, output=tmp_path / "out", today=FIXED_TODAY, workers=2, use_cache=False,
+                           memory_budget_mb=4000)
     cache = BuildCache(key=options.cache_key())
     build(options, cache=cache)
     assert len(started) == 1
