@@ -62,6 +62,37 @@ def main(argv: list[str] | None = None) -> int:
                        help="adres waarmee de site is gebouwd (standaard: de canonical link van de startpagina)")
     links.add_argument("--file-links", action="store_true", help="de site is gebouwd met --file-links: links naar een map tellen als fout")
 
+    inventory = commands.add_parser(
+        "inventaris", help="zoek in een crediteurenlijst bij welke sociale ondernemers een organisatie al koopt (tip 1)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Leest een crediteurenlijst (CSV of .xlsx) en zoekt de sociale ondernemers erin, eerst op "
+                    "KvK-nummer, dan op naam.\nZonder --schrijf verandert er niets.",
+        epilog="voorbeeld:\n  sitegen inventaris crediteuren-2025.csv --organisatie gemeente-lindendal\n"
+               "  sitegen inventaris crediteuren-2025.csv --organisatie gemeente-lindendal --schrijf")
+    inventory.add_argument("file", metavar="BESTAND", help="crediteurenlijst: .csv (met ; of ,) of .xlsx")
+    inventory.add_argument("--organisatie", required=True, metavar="SLUG",
+                           help="de organisatie (bestandsnaam in content/organisations/)")
+    inventory.add_argument("--schrijf", action="store_true",
+                           help="zet de gevonden ondernemers in de lijst 'suppliers' van de organisatie")
+    inventory.add_argument("--bedragen", action="store_true", help="schrijf ook de bedragen per jaar (standaard niet)")
+    inventory.add_argument("--jaar", type=int, metavar="JJJJ", help="jaar van de lijst, als er geen kolom Jaar of Datum is")
+    inventory.add_argument("--source", default=".", help="bronmap met content/ (standaard: huidige map)")
+
+    imports = commands.add_parser("import", help="haal inhoud uit een spreadsheet")
+    import_kinds = imports.add_subparsers(dest="import_kind", metavar="SOORT", required=True)
+    calendar = import_kinds.add_parser(
+        "kalender", help="maak kalenderbestanden van een inkoopplanning (tip 4)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Maakt van een inkoopplanning (.xlsx of CSV) bestanden in content/calendar/.\n"
+                    "Zonder --schrijf laat het alleen zien wat er zou veranderen.",
+        epilog="voorbeeld:\n  sitegen import kalender inkoopplanning-2027.xlsx --organisatie gemeente-lindendal\n"
+               "  sitegen import kalender inkoopplanning-2027.xlsx --organisatie gemeente-lindendal --schrijf")
+    calendar.add_argument("file", metavar="BESTAND", help="inkoopplanning: .xlsx of .csv")
+    calendar.add_argument("--organisatie", required=True, metavar="SLUG",
+                          help="de organisatie (bestandsnaam in content/organisations/)")
+    calendar.add_argument("--schrijf", action="store_true", help="schrijf de bestanden in content/calendar/")
+    calendar.add_argument("--source", default=".", help="bronmap met content/ (standaard: huidige map)")
+
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -194,6 +225,23 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def cmd_inventory(args) -> int:
+    from pathlib import Path
+
+    from .inventory import run_inventory
+    return run_inventory(Path(_source(args.source)), Path(args.file), args.organisatie, args.schrijf, args.bedragen,
+                         args.jaar, sys.stdout, sys.stderr)
+
+
+def cmd_import(args) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from .plan_import import run_plan_import
+    return run_plan_import(Path(_source(args.source)), Path(args.file), args.organisatie, args.schrijf,
+                           dt.date.today(), sys.stdout, sys.stderr)
+
+
 def cmd_serve(args) -> int:
     from .serve import serve
     return serve(_options(args), host=args.host, port=args.port, open_browser=args.open)
@@ -209,7 +257,7 @@ def cmd_links(args) -> int:
 
 
 COMMANDS = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "schema": cmd_schema, "serve": cmd_serve,
-            "links": cmd_links}
+            "links": cmd_links, "inventaris": cmd_inventory, "import": cmd_import}
 
 
 def run() -> None:

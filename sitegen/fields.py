@@ -21,6 +21,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 QUARTER_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
+KVK_PATTERN = re.compile(r"^\d{8}$")
 
 
 @dataclass
@@ -225,6 +226,33 @@ class Pattern(FieldType):
         if self.kind == "email":
             return self._schema({"type": "string", "format": "email"})
         return self._schema({"type": "string", "pattern": SLUG_PATTERN.pattern})
+
+
+def normal_kvk(value: Any) -> str | None:
+    """A KvK number as its eight digits, or None; spaces and dots as people write them are dropped."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    digits = re.sub(r"[\s.]", "", str(value))
+    return digits if KVK_PATTERN.match(digits) else None
+
+
+@dataclass
+class KvkNumber(FieldType):
+    """The eight-digit number of the Dutch Chamber of Commerce (KvK), kept as text."""
+
+    def check(self, value, key_path, ctx):
+        digits = normal_kvk(value)
+        if digits is None:
+            hint = "een KvK-nummer heeft acht cijfers, bijvoorbeeld kvk: \"12345678\""
+            if isinstance(value, int) and not isinstance(value, bool):
+                # YAML reads 01234567 as an octal number: a leading zero needs quotes.
+                hint = "zet het nummer tussen aanhalingstekens, zeker als het met een 0 begint: kvk: \"01234567\""
+            ctx.error(key_path, f"'{value}' in '{_label(key_path)}' is geen geldig KvK-nummer", hint)
+            return INVALID
+        return digits
+
+    def json_schema(self, vocabulary):
+        return self._schema({"type": "string", "pattern": KVK_PATTERN.pattern})
 
 
 @dataclass

@@ -62,6 +62,7 @@ class Recognition:
 @dataclass(eq=False, repr=False)
 class Enterprise(Item):
     name: str = ""
+    kvk: str | None = None
     summary: str = ""
     impact: list[str] = field(default_factory=list)
     offerings: list[Offering] = field(default_factory=list)
@@ -156,10 +157,26 @@ class Case(Item):
                    impact=[ImpactFigure(**figure) for figure in data.get("impact", [])])
 
 
+@dataclass
+class YearSpend:
+    year: int
+    amount: float | None = None  # only when the organisation chose to show it (--bedragen)
+
+
+@dataclass
+class Supplier:
+    """An enterprise an organisation already buys from, as `sitegen inventaris` found it."""
+
+    enterprise: "Enterprise"
+    years: list[YearSpend] = field(default_factory=list)  # newest first
+
+
 @dataclass(eq=False, repr=False)
 class Organisation(Item):
     name: str = ""
     type: str = ""
+    kvk: str | None = None
+    supplier_entries: list[dict] = field(default_factory=list)  # the file's `suppliers`: enterprise slug, year, amount
     region: str | None = None
     website: str | None = None
     mvi_policy: str | None = None
@@ -171,6 +188,7 @@ class Organisation(Item):
     enterprises: list[Enterprise] = derived(default_factory=list)
     procurements: list["Procurement"] = derived(default_factory=list)
     known_value: tuple[float, float] = derived((0, 0))  # (low, high) of the stories' contract values
+    suppliers: list[Supplier] = derived(default_factory=list)  # by name
 
     @property
     def title(self) -> str:
@@ -241,7 +259,8 @@ class Page(Item):
 # Their public home is model.py, which imports them: template errors name an item's class
 # with its module ("'sitegen.model.Case object' has no attribute ..."), as editors have
 # always seen it, and the pickled build cache finds the classes there too.
-for _cls in (Item, Offering, Recognition, Enterprise, ImpactFigure, Case, Organisation, Procurement, Event, Tip, Page):
+for _cls in (Item, Offering, Recognition, Enterprise, ImpactFigure, Case, YearSpend, Supplier, Organisation, Procurement, Event, Tip,
+             Page):
     _cls.__module__ = "sitegen.model"
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from .config import SiteConfig
 # The content dataclasses live in items.py; the stages after this one import them from here.
 from .items import (Case, Enterprise, Event, ImpactFigure, Item, Offering, Organisation, Page,  # noqa: F401
-                    Procurement, Recognition, Tip)
+                    Procurement, Recognition, Supplier, Tip, YearSpend)
 from .load import markdown_field
 from .registry import CONTENT_TYPES
 
@@ -186,6 +186,7 @@ def link_site(site: Site) -> Site:
     for organisation in site.organisations:
         organisation.enterprises = _unique(e for case in organisation.cases for e in case.enterprises)
         organisation.known_value = value_range(case.value for case in organisation.cases)
+        organisation.suppliers = suppliers_of(organisation, enterprises)
     for enterprise in site.enterprises:
         enterprise.buyers = _unique(case.buyer for case in enterprise.cases if case.buyer)
 
@@ -198,6 +199,19 @@ def link_site(site: Site) -> Site:
     site.impact_by_theme = {slug: term.impact for slug, term in site.taxonomies["theme"].items()}
     site.impact_by_route = {slug: term.impact for slug, term in site.taxonomies["route"].items()}
     return site
+
+
+def suppliers_of(organisation: Organisation, enterprises: dict[str, Enterprise]) -> list[Supplier]:
+    """The enterprises in an organisation's `suppliers`, by name, each with its years, newest first."""
+    by_slug: dict[str, Supplier] = {}
+    for entry in organisation.supplier_entries:
+        enterprise = enterprises.get(entry["enterprise"])
+        if enterprise:
+            supplier = by_slug.setdefault(enterprise.slug, Supplier(enterprise))
+            supplier.years.append(YearSpend(entry["year"], entry.get("amount")))
+    for supplier in by_slug.values():
+        supplier.years.sort(key=lambda spend: -spend.year)
+    return sorted(by_slug.values(), key=lambda supplier: supplier.enterprise.name.lower())
 
 
 def _unique(items) -> list:

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from .fields import (Boolean, Choice, Context, Date, DateOrQuarter, DateTime, Integer, ListOf, Media, Money, Number, Obj,
-                     Pattern, Ref, Text, Vocab)
+from .fields import (Boolean, Choice, Context, Date, DateOrQuarter, DateTime, Integer, KvkNumber, ListOf, Media, Money,
+                     Number, Obj, Pattern, Ref, Text, Vocab)
 from .items import Case, Enterprise, Event, Item, Organisation, Page, Procurement, Tip
 
 
@@ -173,8 +173,12 @@ CASE = ContentType(
 
 # ---------------------------------------------------------------- social enterprises
 
+_KVK_DESCRIPTION = ("KvK-nummer: acht cijfers, tussen aanhalingstekens, bijvoorbeeld \"12345678\"; "
+                    "sitegen inventaris herkent hiermee leveranciers in een crediteurenlijst")
+
 ENTERPRISE_SCHEMA = Obj("Sociale onderneming (content/enterprises/<naam>.yaml)", fields={
     "name": Text("Naam van de onderneming", required=True),
+    "kvk": KvkNumber(_KVK_DESCRIPTION),
     "summary": Text("Wat de onderneming doet, in één zin op B1-niveau", required=True, max_length=240),
     "impact": ListOf("Impactgebieden (lijst 'themes')", required=True, min_items=1, item=Vocab(lists=("themes",))),
     "offerings": ListOf("Wat een inkoper hier kan kopen", required=True, min_items=1, unique=False, item=Obj(fields={
@@ -244,6 +248,14 @@ ENTERPRISE = ContentType(
 ORGANISATION_SCHEMA = Obj("Inkopende organisatie (content/organisations/<naam>.yaml)", fields={
     "name": Text("Naam van de organisatie", required=True),
     "type": Vocab("Soort organisatie (lijst 'organisation_types')", required=True, lists=("organisation_types",)),
+    "kvk": KvkNumber(_KVK_DESCRIPTION),
+    "suppliers": ListOf("Sociale ondernemers bij wie de organisatie al koopt (sitegen inventaris --schrijf vult dit aan)",
+                        unique=False, item=Obj(fields={
+                            "enterprise": Ref("Sociale onderneming (bestandsnaam in content/enterprises/)", required=True,
+                                              target="enterprise"),
+                            "year": Integer("Jaar van de inkoop", required=True, minimum=1900, maximum=2100),
+                            "amount": Number("Bedrag in euro in dat jaar; alleen als de organisatie dat wil laten zien"),
+                        })),
     "region": Vocab("Regio (lijst 'regions')", lists=("regions",)),
     "website": Pattern("Website", kind="url"),
     "mvi_policy": Pattern("Adres van het MVI-beleid", kind="url"),
@@ -254,6 +266,16 @@ ORGANISATION_SCHEMA = Obj("Inkopende organisatie (content/organisations/<naam>.y
 })
 
 
+def _organisation_rules(data: dict, ctx: Context) -> None:
+    seen: set[tuple[str, int]] = set()
+    for number, supplier in enumerate(data.get("suppliers", [])):
+        key = (supplier["enterprise"], supplier["year"])
+        if key in seen:
+            ctx.error(("suppliers", number), f"'{key[0]}' staat twee keer in 'suppliers' voor {key[1]}",
+                      "laat één van de twee regels weg")
+        seen.add(key)
+
+
 def _organisation_search_summary(organisation: Organisation, site) -> str:
     return ", ".join(label for label in (site.label("organisation_types", organisation.type),
                                          site.label("regions", organisation.region)) if label)
@@ -261,12 +283,13 @@ def _organisation_search_summary(organisation: Organisation, site) -> str:
 
 ORGANISATION = ContentType(
     name="organisation", folder="organisations", suffix=".yaml", schema=ORGANISATION_SCHEMA, model=Organisation,
-    site_list="organisations", url="organisaties/{slug}/", template="organisation.html",
+    site_list="organisations", url="organisaties/{slug}/", template="organisation.html", rules=_organisation_rules,
+    attributes={"suppliers": "supplier_entries"},
     search=SearchFields("organisatie", facets=(("type", "organisation_types", "type"),),
                         summary=_organisation_search_summary,
                         body=lambda organisation, site, tips: _text(*(c.title for c in organisation.cases))),
     scaffold=Scaffold({**_SHARED_EXAMPLES, "type": "gemeente", "mvi_manifest": "false", "example": "false",
-                       "contact": _CONTACT_EXAMPLE}, title_field="name"),
+                       "suppliers": "[]", "contact": _CONTACT_EXAMPLE}, title_field="name"),
 )
 
 

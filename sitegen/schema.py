@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from .errors import Problems, did_you_mean
+from .errors import BuildFailed, Problems, did_you_mean
 from .fields import INVALID, SLUG_PATTERN, Boolean, Choice, Context, FieldType, ListOf, Media, Obj, Pattern, Ref, Text
-from .load import SourceFile
+from .load import SourceFile, load_content
 from .registry import CONTENT_TYPES
 from .urls import slugify
 
@@ -181,9 +182,22 @@ def validate_content(files: list[SourceFile], media: set[str], problems: Problem
             if file.kind == "tip":
                 tips.append(items[-1])
     _check_unique_tips(tips, problems)
+    _check_unique_kvk(items, problems)
     if site_data is None:
         return None
     return ValidContent(site_data, vocabulary, items, media)
+
+
+def check_source(source: Path) -> ValidContent:
+    """Load and check a whole site, for commands that read its content without building it;
+    raises BuildFailed with every problem when an error stops it."""
+    problems = Problems()
+    loaded = load_content(source, problems)
+    valid = validate_content(loaded.files, loaded.media, problems) if not problems.errors else None
+    problems.raise_if_errors()
+    if valid is None:
+        raise BuildFailed(problems.items)
+    return valid
 
 
 def _check_unique_tips(items: list[ValidItem], problems: Problems) -> None:
@@ -195,3 +209,18 @@ def _check_unique_tips(items: list[ValidItem], problems: Problems) -> None:
                 line, column = item.file.position(("number",))
                 problems.error(item.file.rel, line, column, f"tip {number} bestaat al in {seen[number]}")
             seen.setdefault(number, item.file.rel)
+
+
+def _check_unique_kvk(items: list[ValidItem], problems: Problems) -> None:
+    """One KvK number belongs to one enterprise or organisation: `sitegen inventaris` matches by it."""
+    seen: dict[str, str] = {}
+    for item in items:
+        number = item.data.get("kvk") if item.file.kind in ("enterprise", "organisation") else None
+        if not number:
+            continue
+        if number in seen:
+            line, column = item.file.position(("kvk",))
+            problems.error(item.file.rel, line, column, f"KvK-nummer {number} staat ook in {seen[number]}",
+                           "elk KvK-nummer hoort bij één onderneming of organisatie; zoek het juiste nummer op in "
+                           "het Handelsregister")
+        seen.setdefault(number, item.file.rel)
