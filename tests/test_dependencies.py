@@ -79,17 +79,23 @@ def assert_equals_clean(root: Path, tmp_path: Path, options: BuildOptions, cache
     assert incremental.keys() == clean.keys() and not stale, (what, stale[:10])
 
 
+def sample_site(tmp_path: Path, memory: bool, seed: int = 0) -> tuple[Path, Editor, BuildOptions, BuildCache | None]:
+    """A copy of the sample site, its editor, and the options and state of its incremental
+    builds: on disk as `sitegen build` keeps them, or in memory as serve and --watch do."""
+    root = copy_site(tmp_path / "site")
+    editor = Editor(root, seed)
+    options = BuildOptions(source=root, output=root / "output", today=FIXED_TODAY, use_cache=not memory)
+    return root, editor, options, BuildCache(key=options.cache_key()) if memory else None
+
+
 def edit_with_editor(editor: Editor, path: Path, change) -> None:
     editor.write(path, change(path.read_text(encoding="utf-8")))
 
 
 @pytest.mark.parametrize("memory", [False, True], ids=["cache-on-disk", "cache-in-memory"])
 def test_an_enterprise_card_that_names_its_buyers_follows_a_renamed_organisation(tmp_path, memory):
-    root = copy_site(tmp_path / "site")
-    editor = Editor(root, 0)
+    root, editor, options, cache = sample_site(tmp_path, memory)
     add_card_read(root, "_enterprise_card", "{% for b in enterprise.buyers %}{{ b.name }}{% endfor %}")
-    options = BuildOptions(source=root, output=root / "output", today=FIXED_TODAY, use_cache=not memory)
-    cache = BuildCache(key=options.cache_key()) if memory else None
     build(options, cache=cache)
     organisation = root / "content/organisations/gemeente-lindendal.yaml"
     editor.replace_line(organisation, "name", "Gemeente Lindendal-Oost")
@@ -99,11 +105,8 @@ def test_an_enterprise_card_that_names_its_buyers_follows_a_renamed_organisation
 
 @pytest.mark.parametrize("memory", [False, True], ids=["cache-on-disk", "cache-in-memory"])
 def test_a_case_card_that_shows_the_story_text_follows_a_text_edit(tmp_path, memory):
-    root = copy_site(tmp_path / "site")
-    editor = Editor(root, 0)
+    root, editor, options, cache = sample_site(tmp_path, memory)
     add_card_read(root, "_case_card", "{{ case.body_text[:60] }}")
-    options = BuildOptions(source=root, output=root / "output", today=FIXED_TODAY, use_cache=not memory)
-    cache = BuildCache(key=options.cache_key()) if memory else None
     first = build(options, cache=cache)
     story = root / "content/cases/koffiepakketten-lindendal.md"
     edit_with_editor(editor, story, lambda text: text.replace("## Aanleiding\n\n", "## Aanleiding\n\nHeel nieuw begin. ", 1))
@@ -117,11 +120,8 @@ def test_a_case_card_that_shows_the_story_text_follows_a_text_edit(tmp_path, mem
 def test_random_template_reads_and_content_edits_equal_a_clean_build(tmp_path, seed, memory):
     """Templates gain reads of linked items, bodies and collections; content is renamed,
     retitled, rewritten, deleted and relinked; after every step, incremental equals clean."""
-    root = copy_site(tmp_path / "site")
-    editor = Editor(root, seed)
+    root, editor, options, cache = sample_site(tmp_path, memory, seed)
     rng = random.Random(seed)
-    options = BuildOptions(source=root, output=root / "output", today=FIXED_TODAY, use_cache=not memory)
-    cache = BuildCache(key=options.cache_key()) if memory else None
     build(options, cache=cache)
     organisations = sorted(p.stem for p in (root / "content/organisations").glob("*.yaml"))
     enterprises = sorted(p.stem for p in (root / "content/enterprises").glob("*.yaml"))
@@ -217,10 +217,7 @@ def test_only_fields_marked_derived_change_after_an_item_is_made_from_its_file(t
 def test_a_build_that_fails_in_memory_leaves_no_half_updated_model(tmp_path):
     """serve keeps the model while only bodies change; a build that fails after taking up a
     body edit must not leave that model to the next build as if it were the last good one."""
-    root = copy_site(tmp_path / "site")
-    editor = Editor(root, 0)
-    options = BuildOptions(source=root, output=root / "output", today=FIXED_TODAY, use_cache=False)
-    cache = BuildCache(key=options.cache_key())
+    root, editor, options, cache = sample_site(tmp_path, memory=True)
     build(options, cache=cache)
     story = root / "content/cases/koffiepakketten-lindendal.md"
     template = root / "templates/case.html"
