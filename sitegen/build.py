@@ -23,7 +23,7 @@ from .indexing import search_documents
 from .load import LoadedContent, load_content
 from .markdown import link_urls, make_parser, render_bodies
 from .model import Item, Site, all_items, make_site
-from .output import OutputFile, Staging, check_paths, update_output
+from .output import OutputFile, Staging, check_paths, output_token, refuse_foreign_output, update_output
 from .render import (PARALLEL_MINIMUM, PageSpec, RenderRun, load_strings, make_environment, plan_pages,
                      render_pages_parallel)
 from .schema import ValidContent, validate_content
@@ -61,6 +61,8 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
     with collector_paused():
         started = time.time_ns()
         problems = Problems(strict=options.strict)
+        if write:
+            refuse_foreign_output(options.source, options.output_dir)
         if cache is None and write and options.use_cache:
             summary = unchanged_summary(options.source, options.output_dir, options.cache_key())
             if summary is not None:
@@ -68,7 +70,7 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
         state = cache if cache is not None else open_cache(options, write)
         links: set[str] = set()
         sources = source_stats(options.source, links)
-        reuse_output = write and output_intact(options.output_dir, state.outputs)
+        reuse_output = write and output_intact(options.output_dir, state.outputs, state.output_token)
         if reuse_output and sources == state.sources:
             return unchanged_result({**state.summary, "files": len(state.outputs)})
         workers = affordable(options.workers, options.memory_budget_mb)
@@ -369,6 +371,7 @@ def remember(cache: BuildCache, options: BuildOptions, started: int, sources: di
     output = options.output_dir
     cache.outputs = {file.path: (len(file.content) if file.content is not None else (output / file.path).stat().st_size)
                      for file in result.files}
+    cache.output_token = output_token(output)
     cache.summary = {"pages": result.page_count, "next_change": result.next_change, "warnings": result.warnings}
     if options.use_cache:
         cache.save(options.source)

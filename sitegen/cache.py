@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .output import MARKER as OUTPUT_MARKER
+
 
 
 CACHE_FILE = "state.pickle"
 INDEX_FILE = "index.pickle"  # just enough to tell that nothing changed, read without the rest
-FORMAT = 10
+FORMAT = 11
 
 
 def digest(*parts: Any) -> str:
@@ -58,6 +60,7 @@ class BuildCache:
     bodies: dict[str, Any] = field(default_factory=dict)  # source -> (digest, {target: url}, html, text, problems)
     records: Any = None  # deps.RenderRecords: what each page read when it was last rendered
     outputs: dict[str, int] = field(default_factory=dict)  # output path -> size, as last written
+    output_token: str = ""  # the output marker's text: which build wrote the output folder
     search_paths: list[str] = field(default_factory=list)  # the search index's files, as last written
     search_index: Any = None  # search.SearchCache, made by the first build that needs one
     summary: dict[str, Any] = field(default_factory=dict)  # page count, next change, warnings
@@ -86,7 +89,8 @@ class BuildCache:
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             _write(folder, CACHE_FILE, self)
-            index = {"key": self.key, "sources": self.sources, "outputs": self.outputs, "summary": self.summary}
+            index = {"key": self.key, "sources": self.sources, "outputs": self.outputs, "summary": self.summary,
+                     "token": self.output_token}
             _write(folder, INDEX_FILE, index)
         except OSError:
             pass
@@ -123,7 +127,7 @@ def unchanged_summary(source: Path, output: Path, key: str) -> dict | None:
     index = _read(cache_folder(source) / INDEX_FILE)
     if not isinstance(index, dict) or index.get("key") != key:
         return None
-    if source_stats(source) != index["sources"] or not output_intact(output, index["outputs"]):
+    if source_stats(source) != index["sources"] or not output_intact(output, index["outputs"], index.get("token", "")):
         return None
     return {**index["summary"], "files": len(index["outputs"])}
 
@@ -153,9 +157,16 @@ def source_stats(source: Path, links: set[str] | None = None) -> dict[str, tuple
     return state
 
 
-def output_intact(output: Path, outputs: dict[str, int]) -> bool:
-    """The output folder still holds what the last build wrote (nobody deleted or changed it)."""
-    if not outputs or not output.is_dir():
+def output_intact(output: Path, outputs: dict[str, int], token: str) -> bool:
+    """The output folder still holds what the last build wrote (nobody deleted or changed it,
+    and no build that was killed before it saved this cache swapped in another)."""
+    if not outputs or not token or output.is_symlink() or not output.is_dir():
+        return False
+    try:
+        with open(os.path.join(output, OUTPUT_MARKER), "rb") as handle:
+            if handle.readline().strip() != token.encode("ascii"):
+                return False
+    except OSError:
         return False
     folder = str(output) + os.sep
     stat = os.stat

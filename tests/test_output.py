@@ -28,7 +28,7 @@ def test_write_output_swaps_in_a_complete_folder(tmp_path):
     (output / "a.html").chmod(0o644)
     inode = (output / "a.html").stat().st_ino
     stats = write_output([OutputFile("a.html", b"a"), OutputFile("d.html", b"d")], output)
-    assert sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()) == ["a.html", "d.html"]
+    assert sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()) == [".sitegen-output", "a.html", "d.html"]
     assert (output / "a.html").stat().st_ino == inode  # unchanged bytes are linked, not rewritten
     assert (stats.written, stats.unchanged) == (1, 1)
     assert [p.name for p in tmp_path.iterdir()] == ["output"]  # no staging or old folders left
