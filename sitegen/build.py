@@ -22,6 +22,7 @@ from .feeds import feed_files
 from .indexing import search_documents
 from .load import LoadedContent, load_content
 from .markdown import link_urls, make_parser, render_bodies
+from .media import media_problem
 from .model import Item, Site, all_items, make_site
 from .output import OutputFile, Staging, check_paths, output_token, refuse_foreign_output, update_output
 from .render import (PARALLEL_MINIMUM, PageSpec, RenderRun, load_strings, make_environment, plan_pages,
@@ -85,7 +86,7 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
         values = Values(site, all_items(site))
         stale = pages_to_render(specs, site, values, templates, records)
         others = [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
-        others += copy_assets(options.source, loaded.media)
+        others += copy_assets(options.source, loaded.media, problems)
         check_paths([OutputFile(spec.path, None, spec.sources) for spec in specs] + others, problems)
         problems.raise_if_errors()
         result = BuildResult(site, [], problems.warnings, page_count=len(specs), next_change=site.next_change)
@@ -341,8 +342,8 @@ def search_output(documents: list[SearchDocument], text, cache: BuildCache, reus
     return [OutputFile(path, None if path in already and path.startswith(shards) else content) for path, content in files]
 
 
-def copy_assets(source: Path, media: set[str]) -> list[OutputFile]:
-    """Static files from templates/static/ and media from content/media/."""
+def copy_assets(source: Path, media: set[str], problems: Problems) -> list[OutputFile]:
+    """Static files from templates/static/ and media from content/media/ (those that are data, media.py)."""
     files = []
     static = source / "templates" / "static"
     if static.is_dir():
@@ -350,7 +351,12 @@ def copy_assets(source: Path, media: set[str]) -> list[OutputFile]:
             if path.is_file() and not path.is_symlink():
                 files.append(OutputFile("static/" + path.relative_to(static).as_posix(), path.read_bytes()))
     for rel in sorted(media):
-        files.append(OutputFile(rel, (source / "content" / rel).read_bytes(), (f"content/{rel}",)))
+        data = (source / "content" / rel).read_bytes()
+        refused = media_problem(rel, data)
+        if refused is not None:
+            problems.error(f"content/{rel}", refused.line, refused.column, refused.message, refused.hint)
+            continue
+        files.append(OutputFile(rel, data, (f"content/{rel}",)))
     return files
 
 
