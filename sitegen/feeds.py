@@ -64,7 +64,13 @@ def robots_txt(site: Site) -> bytes:
 
 # ---------------------------------------------------------------- iCalendar (RFC 5545)
 
+# RFC 5545 TEXT: a line break of any kind is an escaped "\n" (a bare CR would end the line
+# for readers that split on it), other control characters are not allowed and go.
+_ICS_CONTROLS = {code: None for code in (*range(0x20), 0x7F) if code not in (0x09, 0x0A, 0x0D)}
+
+
 def _ics_text(value: str) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n").translate(_ICS_CONTROLS)
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

@@ -67,6 +67,12 @@ class FieldType:
         return {**base, "description": self.description} if self.description else base
 
 
+# Characters XML 1.0 forbids or that steer a terminal; a field of one line (one with a
+# maximum length) has no line breaks either.
+_CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u2028\u2029]")
+
+
 @dataclass
 class Text(FieldType):
     max_length: int = 0
@@ -76,6 +82,12 @@ class Text(FieldType):
             ctx.error(key_path, f"'{_label(key_path)}' moet tekst zijn")
             return INVALID
         text = str(value).strip()
+        control = _CONTROL.search(text) if self.max_length else _CONTROL_IN_TEXT.search(text)
+        if control is not None:
+            ctx.error(key_path, f"'{_label(key_path)}' bevat het stuurteken U+{ord(control.group()):04X}"
+                      + (" (een regeleinde in een veld van één regel)" if control.group() in "\n\r" else ""),
+                      "haal het teken weg; schrijf het veld op één regel" if self.max_length else "haal het teken weg")
+            return INVALID
         if self.required and not text:
             ctx.error(key_path, f"'{_label(key_path)}' mag niet leeg zijn")
             return INVALID

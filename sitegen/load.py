@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -246,13 +247,30 @@ def decode_text(raw: bytes, rel: str, problems: Problems) -> str | None:
         problems.error(rel, line, column, f"ongeldige tekens: dit bestand is geen UTF-8 (byte 0x{raw[offset]:02x})",
                        "sla het bestand op als UTF-8")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = CONTROL_CHARACTER.search(text)
+    if control is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        column = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
+        problems.error(rel, line, column, f"onzichtbaar stuurteken U+{ord(control.group()):04X} is niet toegestaan",
+                       "haal het teken weg; het komt vaak mee bij kopiëren en plakken")
+        return None
+    return text
+
+
+# Characters XML 1.0 forbids or that steer a terminal: they would break the feed or the log.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+MAX_FILE_BYTES = 1_000_000  # far above any story; a bigger file is a mistake or an attack
 
 
 def _load_file(path: Path, rel: str, kind: str, slug: str, problems: Problems,
                with_positions: bool = False) -> SourceFile:
     raw = path.read_bytes()
     item = SourceFile(kind=kind, rel=rel, slug=slug, path=str(path.absolute()))
+    if len(raw) > MAX_FILE_BYTES:
+        problems.error(rel, 1, 1, f"het bestand is te groot ({len(raw) // 1000} kB, maximaal {MAX_FILE_BYTES // 1000} kB)",
+                       "splits de tekst op in meer bestanden")
+        return item
     item.digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
     text = decode_text(raw, rel, problems)
     if text is None:

@@ -39,3 +39,54 @@ def test_plain_images_pdfs_and_shape_svgs_are_published(tmp_path, capsys):
     assert run_cli(capsys, "build", "--source", str(root))[0] == 0
     for name in ("foto.png", "folder.pdf", "vorm.svg"):
         assert (root / "output" / "media" / name).read_bytes() == (media / name).read_bytes()
+
+
+STORY = "content/cases/soep-op-het-stadhuis.md"
+
+
+def replace_in(root, rel, old, new):
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_no_error_line_can_start_a_workflow_command_or_steer_the_terminal(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    root = copy_mini(tmp_path / "site")
+    replace_in(root, STORY, "buyer: gemeente-noord", 'buyer: "x\\n::stop-commands::abc\\n::error::nep \\e[31m"')
+    code, out, err = run_cli(capsys, "build", "--source", str(root))
+    assert code == 1
+    lines = (out + err).splitlines()
+    assert not [line for line in lines if line.startswith("::") and not line.startswith(("::error file=", "::warning file="))]
+    assert "\x1b" not in out + err and "\\x1b" in err
+
+
+def test_a_control_character_in_a_one_line_field_is_refused_at_its_line(tmp_path, capsys):
+    root = copy_mini(tmp_path / "site")
+    replace_in(root, STORY, "title: ", 'title: "Soep\\vop\\n"\nx_title: ')
+    code, _, err = run_cli(capsys, "build", "--source", str(root))
+    assert code == 1 and f"{STORY}:2:" in err and "U+000B" in err
+
+
+def test_a_control_character_in_a_body_is_refused_at_its_line_and_column(tmp_path, capsys):
+    root = copy_mini(tmp_path / "site")
+    path = root / STORY
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[-1] = "ab\x0c" + lines[-1]
+    path.write_text("".join(lines), encoding="utf-8")
+    code, _, err = run_cli(capsys, "build", "--source", str(root))
+    assert code == 1 and f"{STORY}:{len(lines)}:3: error: onzichtbaar stuurteken U+000C" in err
+
+
+def test_a_bare_carriage_return_cannot_add_a_line_to_a_calendar(tmp_path, capsys):
+    from sitegen.feeds import _ics_text
+    assert _ics_text("Lunch\rATTENDEE:mailto:x@example.org\x0b\x0c") == "Lunch\\nATTENDEE:mailto:x@example.org"
+    assert _ics_text("a\r\nb;c,d\\") == "a\\nb\\;c\\,d\\\\"
+
+
+def test_a_huge_file_is_refused_before_it_is_parsed(tmp_path, capsys):
+    root = copy_mini(tmp_path / "site")
+    (root / STORY).write_text((root / STORY).read_text(encoding="utf-8") + "x" * 1_100_000, encoding="utf-8")
+    code, _, err = run_cli(capsys, "build", "--source", str(root))
+    assert code == 1 and f"{STORY}:1:1: error: het bestand is te groot" in err
