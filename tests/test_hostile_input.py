@@ -90,3 +90,15 @@ def test_a_huge_file_is_refused_before_it_is_parsed(tmp_path, capsys):
     (root / STORY).write_text((root / STORY).read_text(encoding="utf-8") + "x" * 1_100_000, encoding="utf-8")
     code, _, err = run_cli(capsys, "build", "--source", str(root))
     assert code == 1 and f"{STORY}:1:1: error: het bestand is te groot" in err
+
+
+def test_thousands_of_equal_headings_build_in_linear_time(tmp_path):
+    import time
+
+    from sitegen.markdown import make_parser
+    parser = make_parser(False)
+    assert 'id="h-kop-2"' in parser.render("## Kop\n\n## Kop-1\n\n## Kop\n\n## Kop\n")
+    started = time.perf_counter()
+    html = parser.render("## Kop\n\n" * 15_000)
+    assert time.perf_counter() - started < 5
+    assert html.count('id="h-kop-') == 14_999 and 'id="h-kop-14999"' in html
