@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .cache import BuildCache, cache_folder, digest, output_intact, source_stats, unchanged_summary
+from .cache import (TRUST_WINDOW_NS, BuildCache, cache_folder, digest, output_intact, racy_digests, source_stats,
+                    stats_prove_unchanged, unchanged_summary)
 from .config import BuildOptions, site_config
 from .deps import PageRecord, RenderRecords, Values, stale_pages, updated_records
 from .errors import BuildFailed, Problem, Problems
@@ -72,10 +73,10 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
         links: set[str] = set()
         sources = source_stats(options.source, links)
         reuse_output = write and output_intact(options.output_dir, state.outputs, state.output_token)
-        if reuse_output and sources == state.sources:
+        if reuse_output and stats_prove_unchanged(sources, state.sources, state.saved_at, state.racy):
             return unchanged_result({**state.summary, "files": len(state.outputs)})
         workers = affordable(options.workers, options.memory_budget_mb)
-        loaded = load_content(options.source, problems, state.files, state.saved_at - 2_000_000_000, sources,
+        loaded = load_content(options.source, problems, state.files, state.saved_at - TRUST_WINDOW_NS, sources,
                               workers, links, state.layout)
         valid = validate_content(loaded.files, loaded.media, problems, state.checked)
         problems.raise_if_errors()
@@ -369,6 +370,7 @@ def remember(cache: BuildCache, options: BuildOptions, started: int, sources: di
     """Keep what this build learned, for the next one."""
     cache.saved_at = started
     cache.sources = sources
+    cache.racy = racy_digests(sources, started)
     cache.files = loaded.entries
     cache.layout = loaded.layout
     cache.checked = {rel: entry for rel, entry in cache.checked.items() if rel in loaded.entries}

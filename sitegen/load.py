@@ -124,7 +124,7 @@ def load_content(source: Path, problems: Problems, reuse: dict[str, tuple] | Non
                  workers: int = 1, links: set[str] | None = None, layout: Layout | None = None) -> LoadedContent:
     """Discover and parse every content file under `source/content`.
 
-    `stats` holds (mtime, size) of every file under the source (cache.source_stats, which
+    `stats` holds (mtime, size, ctime, inode) of every file under the source (cache.source_stats, which
     also names the symbolic `links` among them); without it, they are looked up here.
     `reuse` holds the entries of a previous load; a file whose size and modification time
     are unchanged (and older than `trusted_before`, in ns) is not read again, and `layout`
@@ -151,7 +151,7 @@ def load_content(source: Path, problems: Problems, reuse: dict[str, tuple] | Non
         entry = reuse.get(rel)
         # Changed, or new, or changed so shortly before the last build that a later edit
         # in the same clock tick would not show in (mtime, size): read again.
-        if entry is None or entry[0] != stat or stat[0] >= trusted_before:
+        if entry is None or entry[0] != stat or stat[0] >= trusted_before or stat[2] >= trusted_before:
             stale.append((path, stat, rel, kind, slug))
     parsed = dict(parse_files(stale, problems.strict, workers))
     entries: dict[str, tuple] = {rel: parsed.get(rel) or reuse[rel] for _, _, rel, _, _ in layout.files}
@@ -162,9 +162,9 @@ def load_content(source: Path, problems: Problems, reuse: dict[str, tuple] | Non
     return LoadedContent(files, set(layout.media), entries, layout)
 
 
-def os_stat(path: str) -> tuple[int, int]:
+def os_stat(path: str) -> tuple[int, int, int, int]:
     info = os.stat(path)
-    return info.st_mtime_ns, info.st_size
+    return info.st_mtime_ns, info.st_size, info.st_ctime_ns, info.st_ino
 
 
 def plan_layout(content_root: Path, stats: dict[str, tuple[int, int]], links: set[str]) -> Layout:

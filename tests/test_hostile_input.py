@@ -102,3 +102,38 @@ def test_thousands_of_equal_headings_build_in_linear_time(tmp_path):
     html = parser.render("## Kop\n\n" * 15_000)
     assert time.perf_counter() - started < 5
     assert html.count('id="h-kop-') == 14_999 and 'id="h-kop-14999"' in html
+
+
+def test_an_edit_that_keeps_mtime_and_size_is_not_served_from_the_cache(tmp_path, capsys):
+    import os
+    root = copy_mini(tmp_path / "site")
+    story = root / STORY
+    assert run_cli(capsys, "build", "--source", str(root))[0] == 0
+    stat = story.stat()
+    text = story.read_text(encoding="utf-8")
+    story.write_text(text.replace("Soep op het stadhuis", "Soep op het raadhuis", 1), encoding="utf-8")  # same size
+    os.utime(story, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as cp -p and rsync -a do
+    assert story.stat().st_size == stat.st_size
+    assert run_cli(capsys, "build", "--source", str(root))[0] == 0
+    assert "Soep op het raadhuis" in (root / "output" / "verhalen" / "index.html").read_text(encoding="utf-8")
+
+
+def test_planted_jinja_bytecode_and_pickles_in_the_site_run_nothing(tmp_path, capsys):
+    import hashlib
+    import pickle
+    root = copy_mini(tmp_path / "site")
+    proof = tmp_path / "ran"
+
+    class Boom:
+        def __reduce__(self):
+            return (os.system, (f"touch {proof}",))
+
+    import os
+    planted = root / ".sitegen-cache" / "templates"
+    planted.mkdir(parents=True)
+    for name in ["base.html", "case.html", "index.html", "list.html"]:  # Jinja's own file names for them
+        key = hashlib.sha1(name.encode("utf-8")).hexdigest()
+        (planted / f"__jinja2_{key}.cache").write_bytes(pickle.dumps(Boom()))
+    (root / ".sitegen-cache" / "state.pickle").write_bytes(pickle.dumps(Boom()))
+    assert run_cli(capsys, "build", "--source", str(root))[0] == 0
+    assert not proof.exists()
