@@ -6,6 +6,7 @@ value, so later stages can point editors at the exact place of a problem."""
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 import sys
@@ -380,6 +381,10 @@ def parse_yaml(text: str, line_offset: int = 0,
     return data, positions if record_positions else None
 
 
+# Far beyond any real field; they keep a hostile file from recursing or overflowing later.
+MAX_DEPTH = 20
+MAX_DIGITS = 15
+
 _constructor = yaml.SafeLoader("")
 _STR_TAG = "tag:yaml.org,2002:str"
 # libyaml's parser is an order of magnitude faster and gives the same node marks.
@@ -413,6 +418,9 @@ def _to_python(node: yaml.Node, path: KeyPath, positions: dict, seen: set[int], 
                          "schrijf de waarde voluit")
     if node.tag not in _SAFE_TAGS:
         raise _YamlError(line, column, f"onbekende of onveilige YAML-tag '{node.tag}'", "haal de tag weg")
+    if len(path) > MAX_DEPTH:
+        raise _YamlError(line, column, f"de gegevens zijn te diep genest (meer dan {MAX_DEPTH} niveaus)",
+                         "geen veld heeft meer dan een paar niveaus nodig")
     if isinstance(node, yaml.MappingNode):
         seen.add(id(node))
         result: dict[Any, Any] = {}
@@ -440,9 +448,14 @@ def _to_python(node: yaml.Node, path: KeyPath, positions: dict, seen: set[int], 
     if node.tag == _STR_TAG:  # most values: the constructor's machinery only copies the text
         value = node.value
         return sys.intern(value) if len(value) <= SHARED_TEXT else value
+    if node.tag == "tag:yaml.org,2002:int" and len(node.value.lstrip("+-0")) > MAX_DIGITS:
+        raise _YamlError(line, column, f"het getal is te groot (meer dan {MAX_DIGITS} cijfers)")
     try:
         value = _constructor.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as error:
         raise _YamlError(line, column, f"ongeldige waarde: {error}") from None
+    if type(value) is float and not math.isfinite(value):
+        raise _YamlError(line, column, f"'{node.value}' is geen getal dat de site kan tonen",
+                         "schrijf een gewoon getal, of zet tekst tussen aanhalingstekens")
     # Slugs and vocabulary words repeat across files; one copy of each saves memory.
     return sys.intern(value) if type(value) is str and len(value) <= SHARED_TEXT else value

@@ -137,3 +137,19 @@ def test_planted_jinja_bytecode_and_pickles_in_the_site_run_nothing(tmp_path, ca
     (root / ".sitegen-cache" / "state.pickle").write_bytes(pickle.dumps(Boom()))
     assert run_cli(capsys, "build", "--source", str(root))[0] == 0
     assert not proof.exists()
+
+
+@pytest.mark.parametrize("value, message", [
+    ("[" * 400 + "]" * 400, "te diep genest"),
+    ("9" * 401, "het getal is te groot"),
+    (".nan", "geen getal dat de site kan tonen"),
+    ("-.inf", "geen getal dat de site kan tonen"),
+    ("1.0e+400", "geen getal dat de site kan tonen"),
+])
+def test_values_that_would_crash_or_stall_a_build_are_refused_at_their_line(tmp_path, capsys, value, message):
+    root = copy_mini(tmp_path / "site")
+    replace_in(root, STORY, "buyer: gemeente-noord", f"buyer: gemeente-noord\nextra: {value}")
+    code, _, err = run_cli(capsys, "build", "--source", str(root))
+    assert code == 1 and "Traceback" not in err
+    line = next(number for number, text in enumerate((root / STORY).read_text().splitlines(), 1) if text.startswith("extra"))
+    assert f"{STORY}:{line}:" in err and message in err
