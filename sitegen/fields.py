@@ -19,7 +19,8 @@ INVALID = object()  # a value that failed its check; the item is then left out o
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+# No ?, & or # : a mailto: link made from it must not carry a subject, body or copy address.
+EMAIL_PATTERN = re.compile(r"^[^@\s?&#/:;,<>\"'()\[\]\\%]+@[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?\.[a-z]{2,}$", re.IGNORECASE)
 QUARTER_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
@@ -225,7 +226,7 @@ class Pattern(FieldType):
     PATTERNS = {"url": URL_PATTERN, "email": EMAIL_PATTERN, "slug": SLUG_PATTERN}
 
     def check(self, value, key_path, ctx):
-        if not isinstance(value, str) or not self.PATTERNS[self.kind].match(value.strip()):
+        if not isinstance(value, str) or not self.PATTERNS[self.kind].fullmatch(value.strip()):
             message, hint = self.MESSAGES[self.kind]
             ctx.error(key_path, f"'{value}' in '{_label(key_path)}' is {message}", hint)
             return INVALID

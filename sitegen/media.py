@@ -5,6 +5,7 @@ outside the allow-list, bytes that are not what the name says, an SVG that could
 
 from __future__ import annotations
 
+import re
 import xml.parsers.expat
 from dataclasses import dataclass
 
@@ -19,6 +20,9 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
     ".pdf": (b"%PDF-",),
 }
 ALLOWED = (*SIGNATURES, ".svg")
+# A name that is the same in a URL as on disk: no '#', '?', '%', spaces or other characters
+# a link would have to encode.
+PORTABLE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
 
 # Shapes, text, paint and grouping: everything an SVG drawing needs and nothing that runs or
 # loads (no script, foreignObject, animation that can set href, iframe, image from elsewhere).
@@ -38,6 +42,10 @@ class MediaProblem:
 
 def media_problem(name: str, data: bytes) -> MediaProblem | None:
     """Why the media file `name` (its bytes `data`) may not be published, or None."""
+    base = name.rpartition("/")[2]
+    if not PORTABLE_NAME.fullmatch(base):
+        return MediaProblem(1, 1, f"bestandsnaam '{base}' bevat tekens die in een webadres iets anders betekenen",
+                            "gebruik alleen letters, cijfers, '-', '_' en één punt voor de extensie")
     suffix = "." + name.rpartition(".")[2].lower() if "." in name else ""
     if suffix not in ALLOWED:
         return MediaProblem(1, 1, f"bestandstype '{suffix or name}' is niet toegestaan in content/media/",

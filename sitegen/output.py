@@ -51,8 +51,42 @@ def check_paths(files: list[OutputFile], problems: Problems) -> list[OutputFile]
             problems.error(where, 1, 1, f"twee pagina's op hetzelfde adres '/{normal}': {names}",
                            "geef één van beide een andere bestandsnaam of alias")
             continue
+        long_part = next((part for part in normal.split("/") if len(part.encode("utf-8")) > MAX_NAME_BYTES), None)
+        if long_part is not None:
+            problems.error(where, 1, 1, f"adres '/{normal}' heeft een deel van meer dan {MAX_NAME_BYTES} tekens",
+                           "kies een kortere naam of alias")
+            continue
         owners[normal] = file
         accepted.append(OutputFile(normal, file.content, file.sources))
+    return _portable(accepted, problems)
+
+
+MAX_NAME_BYTES = 200  # file systems stop at 255 bytes per name; sitegen adds suffixes of its own
+
+
+def _portable(files: list[OutputFile], problems: Problems) -> list[OutputFile]:
+    """Drop (and report) files that would overwrite one another on some file system: names
+    that differ only in case (macOS, Windows), and a file where another needs a folder
+    (an alias '/robots.txt/' next to the file robots.txt)."""
+    by_fold: dict[str, OutputFile] = {}
+    folders: dict[str, OutputFile] = {}
+    for file in files:
+        parts = file.path.split("/")
+        for depth in range(1, len(parts)):
+            folders.setdefault("/".join(parts[:depth]).casefold(), file)
+    accepted = []
+    for file in files:
+        folded = file.path.casefold()
+        other = by_fold.get(folded) or folders.get(folded)
+        if other is not None:
+            where = (*file.sources, *other.sources, "content")[0]  # a content file, not a generated one
+            names = " en ".join(dict.fromkeys((*other.sources, *file.sources))) or "twee pagina's"
+            problems.error(where, 1, 1, f"'/{file.path}' botst met '/{other.path}' ({names}): op een schijf die "
+                           f"geen verschil ziet tussen hoofd- en kleine letters, of als bestand en map, "
+                           f"overschrijft het ene het andere", "geef één van beide een andere naam of alias")
+            continue
+        by_fold[folded] = file
+        accepted.append(file)
     return accepted
 
 

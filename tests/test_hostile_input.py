@@ -153,3 +153,45 @@ def test_values_that_would_crash_or_stall_a_build_are_refused_at_their_line(tmp_
     assert code == 1 and "Traceback" not in err
     line = next(number for number, text in enumerate((root / STORY).read_text().splitlines(), 1) if text.startswith("extra"))
     assert f"{STORY}:{line}:" in err and message in err
+
+
+@pytest.mark.parametrize("name", ["logo#1.svg", "logo?.svg", "mijn logo.svg", "100%.svg"])
+def test_media_names_a_link_would_have_to_encode_are_refused(tmp_path, capsys, name):
+    root = copy_mini(tmp_path / "site")
+    (root / "content" / "media" / name).write_text(SVG.format("<rect/>"))
+    code, _, err = run_cli(capsys, "build", "--source", str(root))
+    assert code == 1 and f"content/media/{name}:1:1: error: bestandsnaam" in err
+
+
+def test_media_names_that_differ_only_in_case_are_refused(tmp_path, capsys):
+    root = copy_mini(tmp_path / "site")
+    (root / "content" / "media" / "SoepPan.svg").write_text(SVG.format("<rect/>"))
+    code, _, err = run_cli(capsys, "build", "--source", str(root))
+    assert code == 1 and "botst met" in err and "/media/soeppan.svg" in err and "/media/SoepPan.svg" in err
+
+
+@pytest.mark.parametrize("alias, message", [
+    ("/robots.txt/", "botst met"),
+    ("/Verhalen/Soep-op-het-stadhuis/", "botst met"),
+    ("/" + "a" * 300 + "/", "meer dan 200 tekens"),
+])
+def test_aliases_that_would_overwrite_files_or_break_the_file_system_are_refused(tmp_path, capsys, alias, message):
+    root = copy_mini(tmp_path / "site")
+    replace_in(root, STORY, "aliases: [/verhalen/oude-soep/]", f"aliases: ['{alias}']")
+    code, _, err = run_cli(capsys, "build", "--source", str(root))
+    assert code == 1 and f"{STORY}:1:1: error:" in err and message in err and "Traceback" not in err
+
+
+def test_a_file_name_with_a_final_newline_is_no_slug(tmp_path, capsys):
+    root = copy_mini(tmp_path / "site")
+    (root / STORY).rename(root / "content" / "cases" / "nieuw\n.md")
+    code, _, err = run_cli(capsys, "build", "--source", str(root))
+    assert code == 1 and "nieuw\\n.md" in err
+
+
+@pytest.mark.parametrize("address", ["inkoop@gemeente.nl?subject=Hoi&body=x", "a@b.nl\n", "x@evil.nl#",
+                                     "inkoop@gemeente.nl?cc=a@b.nl"])
+def test_an_email_field_takes_only_an_address(tmp_path, capsys, address):
+    from sitegen.fields import EMAIL_PATTERN
+    assert not EMAIL_PATTERN.fullmatch(address)
+    assert EMAIL_PATTERN.fullmatch("inkoop@gemeente-noord.nl")
