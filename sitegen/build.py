@@ -289,7 +289,7 @@ def write_fresh(specs: list[PageSpec], others: list[OutputFile], index_files: Ca
         late_files = index.files() if index else index_files(problems)
         problems.raise_if_errors()
         others_written += sum(staging.put(file.path, file.content) for file in late_files)
-        staging.commit()
+        staging.commit([spec.path for spec in specs] + [file.path for file in others + late_files])
     except BaseException:
         if index:
             index.cancel()  # a long-lived caller (serve) must not keep the process

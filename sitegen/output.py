@@ -14,6 +14,7 @@ import secrets
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterable
 
 from .errors import Problems
 
@@ -93,15 +94,15 @@ def _portable(files: list[OutputFile], problems: Problems) -> list[OutputFile]:
 def update_output(files: list[OutputFile], output: Path, previous: set[str]) -> WriteStats:
     """Bring an output folder that holds the previous build up to date, as one swap.
 
-    Used for rebuilds: a fresh tree gets hard links to every file whose bytes did not change
-    and new files for the rest, and is then swapped in whole, so a kill or a full disk at any
-    moment leaves the old site or the new one, never a mix. Files the site no longer has are
-    simply not in the new tree. Every check ran before this point."""
+    Used for rebuilds: the spare tree (see Staging) is made equal to the new site, hard links
+    to every file whose bytes did not change and new files for the rest, and is then swapped
+    in whole, so a kill or a full disk at any moment leaves the old site or the new one, never
+    a mix. Every check ran before this point."""
     staging = Staging(output)
     try:
         for file in files:
             staging.put(file.path, file.content)
-        stats = staging.commit()
+        stats = staging.commit([file.path for file in files])
     except BaseException:
         staging.abort()
         raise
@@ -199,66 +200,100 @@ def disk_error(error: OSError) -> OutputError:
 
 
 class Staging:
-    """A new output folder, filled file by file and swapped into place only by `commit`.
+    """The next output folder, filled file by file and swapped into place only by `commit`.
 
-    Files can be added from forked render workers too; a file whose bytes equal the one in
-    the current output is hard-linked instead of written, which keeps timestamps stable.
-    It is made next to the output (one file system, so the swap is a rename) with the umask's
-    mode, after what an interrupted build left there is removed."""
+    It is the spare: the folder the previous output became at the last swap, kept beside the
+    output (same file system, so the swap is a rename). Every file it shares with the current
+    output is one inode, hard-linked, so bringing it up to date touches only what changed in
+    the last two builds; files are replaced by rename, never written in place, since the
+    current output shares them. Without a usable spare (the first build, or one a kill left
+    half-updated) it is a new folder, made with the umask's mode. Files can be added from
+    forked render workers too."""
 
     def __init__(self, output: Path):
         self.output = Path(os.path.abspath(output))
         self.stats = WriteStats()
         self.folders: set[Path] = set()
+        self.token = secrets.token_hex(16)
         try:
             self.output.parent.mkdir(parents=True, exist_ok=True)
             remove_leftovers(self.output)
-            self.root = self.output.with_name(f".{self.output.name}.staging-{os.getpid()}-{secrets.token_hex(4)}")
-            os.mkdir(self.root)  # not mkdtemp: its 0700 would keep a web server of another user out
-            self.token = secrets.token_hex(16)
-            (self.root / MARKER).write_text(self.token + "\n", "ascii")
+            spare = self.output.with_name(f".{self.output.name}.spare")
+            self.held: set[str] | None = None  # what the spare holds, when this build reuses it
+            if self.output.is_dir() and _usable(spare):
+                self.root, self.held = spare, written_before(spare)
+                (spare / MARKER).write_text("dirty\n", "ascii")  # until commit: a kill leaves it untrusted
+            else:
+                if spare.is_dir() and not spare.is_symlink() and (spare / MARKER).is_file():
+                    shutil.rmtree(spare)
+                self.root = self.output.with_name(f".{self.output.name}.staging-{os.getpid()}-{secrets.token_hex(4)}")
+                os.mkdir(self.root)  # not mkdtemp: its 0700 would keep a web server of another user out
+                (self.root / MARKER).write_text("dirty\n", "ascii")
         except OSError as error:
             raise disk_error(error) from None
 
     def put(self, path: str, content: bytes | None) -> bool:
-        """Add a file; True when it was written, False when linked from the old output."""
-        # The staging folder is new and only ever gets folders and files, never links, so
+        """Add a file; True when it was written, False when it is the old output's file."""
+        # The staging folder only ever gets folders and files from sitegen, never links, so
         # the path's text decides whether it stays inside.
         if safe_relative_path(path) != path or path == MARKER:
             raise ValueError(f"refusing to write outside the output folder: {path}")
         target = self.root / path
+        previous = self.output / path
         try:
             if target.parent not in self.folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                _make_folder(target.parent, self.root)
                 self.folders.add(target.parent)
-            previous = self.output / path
             if content is None or _same_bytes(previous, content):
+                if self.held is not None and _same_file(target, previous):
+                    self.stats.unchanged += 1
+                    return False
                 try:
-                    os.link(previous, target)
+                    self._replace(target, lambda temporary: os.link(previous, temporary))
                     self.stats.unchanged += 1
                     return False
                 except OSError:
                     if content is None:
                         raise
-            target.write_bytes(content)
+            self._replace(target, lambda temporary: temporary.write_bytes(content))
         except OSError as error:
             raise disk_error(error) from None
         self.stats.written += 1
         return True
 
-    def commit(self) -> WriteStats:
-        """Swap the new tree in. Files in the old output that no build wrote (someone put
+    def _replace(self, target: Path, make: Callable[[Path], object]) -> None:
+        if self.held is None:
+            make(target)  # a new folder: nothing there yet
+            return
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)  # a folder once, a file now
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        temporary.unlink(missing_ok=True)
+        make(temporary)
+        os.replace(temporary, target)
+
+    def commit(self, paths: Iterable[str] | None = None) -> WriteStats:
+        """Swap the new tree in; `paths` are every file the build put (all of them, when
+        forked workers put some). Files in the old output that no build wrote (someone put
         them there) are linked into the new one: sitegen never deletes what it did not write."""
         try:
-            ours = _files_under(self.root) - {MARKER}
+            ours = set(paths) if paths is not None else _files_under(self.root) - {MARKER}
+            if self.held is not None:
+                for rel in sorted(self.held - ours, reverse=True):
+                    stale = self.root / rel
+                    if not stale.is_dir() or stale.is_symlink():
+                        stale.unlink(missing_ok=True)
+                    _remove_empty_parents(stale.parent, self.root)
             if self.output.is_dir():
                 foreign = _files_under(self.output) - written_before(self.output) - {MARKER}
                 for rel in sorted(foreign):
                     if rel in ours:
                         raise OutputError(f"{self.output / rel} is niet door sitegen geschreven en zou overschreven "
                                           f"worden; verplaats het bestand uit de uitvoermap")
-                    (self.root / rel).parent.mkdir(parents=True, exist_ok=True)
-                    os.link(self.output / rel, self.root / rel, follow_symlinks=False)
+                    if not _same_file(self.root / rel, self.output / rel):
+                        _make_folder((self.root / rel).parent, self.root)
+                        self._replace(self.root / rel, lambda temporary: os.link(self.output / rel, temporary,
+                                                                               follow_symlinks=False))
             (self.root / MARKER).write_text("\n".join([self.token, *sorted(ours)]) + "\n", "utf-8")
             _swap(self.root, self.output)
         except OSError as error:
@@ -266,7 +301,45 @@ class Staging:
         return self.stats
 
     def abort(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        if self.held is None:
+            shutil.rmtree(self.root, ignore_errors=True)
+        # a half-updated spare keeps its 'dirty' marker: the next build starts a new folder
+
+
+def _usable(spare: Path) -> bool:
+    """A spare a complete commit left (its marker names a build), not one a kill cut short."""
+    if spare.is_symlink() or not spare.is_dir():
+        return False
+    token = output_token(spare)
+    return len(token) == 32 and all(char in "0123456789abcdef" for char in token)
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        one, other = os.stat(first, follow_symlinks=False), os.stat(second, follow_symlinks=False)
+    except OSError:
+        return False
+    return (one.st_ino, one.st_dev) == (other.st_ino, other.st_dev)
+
+
+def _make_folder(folder: Path, root: Path) -> None:
+    """mkdir -p inside `root`, replacing a file of the spare where a folder is needed now."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        for parent in reversed([folder, *folder.parents]):
+            if parent.is_relative_to(root) and parent != root and (parent.is_file() or parent.is_symlink()):
+                parent.unlink()
+        folder.mkdir(parents=True, exist_ok=True)
+
+
+def _remove_empty_parents(folder: Path, root: Path) -> None:
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def write_output(files: list[OutputFile], output: Path) -> WriteStats:
@@ -275,7 +348,7 @@ def write_output(files: list[OutputFile], output: Path) -> WriteStats:
     try:
         for file in files:
             staging.put(file.path, file.content)
-        return staging.commit()
+        return staging.commit([file.path for file in files])
     except BaseException:
         staging.abort()
         raise
@@ -350,13 +423,20 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def _swap(staging: Path, output: Path) -> None:
+    """Put `staging` in the place of `output`; the old output becomes the next build's spare."""
+    spare = output.with_name(f".{output.name}.spare")
     if not output.exists():
         os.rename(staging, output)
         return
     if _exchange(staging, output):
-        shutil.rmtree(staging, ignore_errors=True)  # the old site now; a kill here leaves a leftover
+        if staging != spare:
+            if spare.is_dir() and not spare.is_symlink():
+                shutil.rmtree(spare)
+            os.rename(staging, spare)  # the old site now
         return
     old = output.with_name(f".{output.name}.old-{os.getpid()}-{secrets.token_hex(4)}")
     os.rename(output, old)
     os.rename(staging, output)
-    shutil.rmtree(old, ignore_errors=True)
+    if spare.exists() and not spare.is_symlink():
+        shutil.rmtree(spare, ignore_errors=True)  # never the staging itself: that is the output now
+    os.rename(old, spare)

@@ -31,7 +31,7 @@ def test_write_output_swaps_in_a_complete_folder(tmp_path):
     assert sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()) == [".sitegen-output", "a.html", "d.html"]
     assert (output / "a.html").stat().st_ino == inode  # unchanged bytes are linked, not rewritten
     assert (stats.written, stats.unchanged) == (1, 1)
-    assert [p.name for p in tmp_path.iterdir()] == ["output"]  # no staging or old folders left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".output.spare", "output"]  # no staging or old folders
 
 
 def test_update_output_writes_only_changed_files_and_removes_stale_ones(tmp_path):

@@ -98,10 +98,13 @@ def test_gitignore_ignores_output_as_a_link_too(tmp_path):
 
 
 def leftovers(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.name not in ("content", "templates", "output"))
+    """What lies beside the output but the sources and the spare tree the next build reuses."""
+    return sorted(p.name for p in root.iterdir() if p.name not in ("content", "templates", "output", ".output.spare"))
 
 
-def test_rebuilds_killed_at_random_moments_leave_the_old_or_the_new_site(tmp_path):
+@pytest.mark.parametrize("cache", ["warm", "cold"])
+def test_builds_killed_at_random_moments_leave_the_old_or_the_new_site(tmp_path, monkeypatch, cache):
+    """warm: rebuilds on the cache; cold: each killed build starts without one, so from scratch."""
     root = copy_mini(tmp_path / "site")
     story = root / "content" / "cases" / "soep-op-het-stadhuis.md"
     versions = [story.read_text(), story.read_text().replace("title:", "title: Gewijzigd", 1)]
@@ -120,6 +123,8 @@ def test_rebuilds_killed_at_random_moments_leave_the_old_or_the_new_site(tmp_pat
     rng = random.Random(17)
     for attempt in range(24):
         story.write_text(versions[(attempt + 1) % 2])
+        if cache == "cold":
+            monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{attempt}"))
         process = sitegen("build", "--source", str(root), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0, duration))
         os.killpg(process.pid, signal.SIGKILL)
