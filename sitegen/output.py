@@ -281,8 +281,11 @@ class Staging:
             if self.held is not None:
                 for rel in sorted(self.held - ours, reverse=True):
                     stale = self.root / rel
-                    if not stale.is_dir() or stale.is_symlink():
-                        stale.unlink(missing_ok=True)
+                    try:
+                        if not stale.is_dir() or stale.is_symlink():
+                            stale.unlink()
+                    except (FileNotFoundError, NotADirectoryError):
+                        continue  # gone with a folder that became a file
                     _remove_empty_parents(stale.parent, self.root)
             if self.output.is_dir():
                 foreign = _files_under(self.output) - written_before(self.output) - {MARKER}

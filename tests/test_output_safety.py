@@ -138,10 +138,13 @@ def test_builds_killed_at_random_moments_leave_the_old_or_the_new_site(tmp_path,
 
 def test_a_full_disk_is_one_dutch_line_and_the_old_site_stays(tmp_path, capsys, monkeypatch):
     root = copy_mini(tmp_path / "site")
-    assert run_cli(capsys, "build", "--source", str(root))[0] == 0
-    before = snapshot(root / "output")
     story = root / "content" / "cases" / "soep-op-het-stadhuis.md"
-    story.write_text(story.read_text().replace("title:", "title: Gewijzigd", 1))
+    assert run_cli(capsys, "build", "--source", str(root))[0] == 0
+    story.write_text(story.read_text().replace("title:", "title: Eerst", 1))
+    assert run_cli(capsys, "build", "--source", str(root))[0] == 0  # now there is a spare tree to update
+    assert (root / ".output.spare").is_dir()
+    before = snapshot(root / "output")
+    story.write_text(story.read_text().replace("title: Eerst", "title: Gewijzigd", 1))
     real_write = Path.write_bytes
     writes = {"left": 1}
 
