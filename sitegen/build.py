@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .cache import BuildCache, cache_folder, digest, output_intact, source_stats, unchanged_summary
+from .cache import (TRUST_WINDOW_NS, BuildCache, cache_folder, digest, output_intact, racy_digests, source_stats,
+                    stats_prove_unchanged, unchanged_summary)
 from .config import BuildOptions, site_config
 from .deps import PageRecord, RenderRecords, Values, stale_pages, updated_records
 from .errors import BuildFailed, Problem, Problems
@@ -22,8 +23,9 @@ from .feeds import feed_files
 from .indexing import search_document, search_documents, searchable_items
 from .load import LoadedContent, load_content
 from .markdown import link_urls, make_parser, render_bodies
+from .media import media_problem
 from .model import Item, Site, all_items, make_site, with_new_bodies
-from .output import OutputFile, Staging, check_paths, update_output
+from .output import OutputFile, Staging, check_paths, output_token, refuse_foreign_output, update_output
 from .render import (PARALLEL_MINIMUM, PageSpec, RenderRun, load_strings, make_environment, plan_pages,
                      render_pages_parallel)
 from .schema import ValidContent, validate_content
@@ -73,6 +75,8 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
     with collector_paused():
         started = time.time_ns()
         problems = Problems(strict=options.strict)
+        if write:
+            refuse_foreign_output(options.source, options.output_dir)
         if cache is None and write and options.use_cache:
             summary = unchanged_summary(options.source, options.output_dir, options.cache_key())
             if summary is not None:
@@ -80,11 +84,11 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
         state = cache if cache is not None else open_cache(options, write)
         links: set[str] = set()
         sources = source_stats(options.source, links)
-        reuse_output = write and output_intact(options.output_dir, state.outputs)
-        if reuse_output and sources == state.sources:
+        reuse_output = write and output_intact(options.output_dir, state.outputs, state.output_token)
+        if reuse_output and stats_prove_unchanged(sources, state.sources, state.saved_at, state.racy):
             return unchanged_result({**state.summary, "files": len(state.outputs)})
         workers = affordable(options.workers, options.memory_budget_mb)
-        loaded = load_content(options.source, problems, state.files, state.saved_at - 2_000_000_000, sources,
+        loaded = load_content(options.source, problems, state.files, state.saved_at - TRUST_WINDOW_NS, sources,
                               workers, links, state.layout)
         valid = validate_content(loaded.files, loaded.media, problems, state.checked)
         problems.raise_if_errors()
@@ -96,7 +100,7 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
         values = Values(site, all_items(site), *carried_values(model, records))
         stale = pages_to_render(specs, model, values, templates, records)
         others = [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
-        others += copy_assets(options.source, loaded.media)
+        others += copy_assets(options.source, loaded.media, problems)
         check_paths([OutputFile(spec.path, None, spec.sources) for spec in specs] + others, problems)
         problems.raise_if_errors()
         result = BuildResult(site, [], problems.warnings, page_count=len(specs), next_change=site.next_change)
@@ -335,7 +339,7 @@ def write_fresh(specs: list[PageSpec], others: list[OutputFile], index_files: Ca
         late_files = index.files() if index else index_files(problems)
         problems.raise_if_errors()
         others_written += sum(staging.put(file.path, file.content) for file in late_files)
-        staging.commit()
+        staging.commit([spec.path for spec in specs] + [file.path for file in others + late_files])
     except BaseException:
         if index:
             index.cancel()  # a long-lived caller (serve) must not keep the process
@@ -389,8 +393,8 @@ def search_output(documents: list[SearchDocument], text, cache: BuildCache, reus
     return [OutputFile(path, None if path in already and path.startswith(shards) else content) for path, content in files]
 
 
-def copy_assets(source: Path, media: set[str]) -> list[OutputFile]:
-    """Static files from templates/static/ and media from content/media/."""
+def copy_assets(source: Path, media: set[str], problems: Problems) -> list[OutputFile]:
+    """Static files from templates/static/ and media from content/media/ (those that are data, media.py)."""
     files = []
     static = source / "templates" / "static"
     if static.is_dir():
@@ -398,7 +402,12 @@ def copy_assets(source: Path, media: set[str]) -> list[OutputFile]:
             if path.is_file() and not path.is_symlink():
                 files.append(OutputFile("static/" + path.relative_to(static).as_posix(), path.read_bytes()))
     for rel in sorted(media):
-        files.append(OutputFile(rel, (source / "content" / rel).read_bytes(), (f"content/{rel}",)))
+        data = (source / "content" / rel).read_bytes()
+        refused = media_problem(rel, data)
+        if refused is not None:
+            problems.error(f"content/{rel}", refused.line, refused.column, refused.message, refused.hint)
+            continue
+        files.append(OutputFile(rel, data, (f"content/{rel}",)))
     return files
 
 
@@ -411,6 +420,7 @@ def remember(cache: BuildCache, options: BuildOptions, started: int, sources: di
     """Keep what this build learned, for the next one."""
     cache.saved_at = started
     cache.sources = sources
+    cache.racy = racy_digests(sources, started)
     cache.files = loaded.entries
     cache.layout = loaded.layout
     cache.checked = {rel: entry for rel, entry in cache.checked.items() if rel in loaded.entries}
@@ -420,6 +430,7 @@ def remember(cache: BuildCache, options: BuildOptions, started: int, sources: di
     cache.outputs = {file.path: (len(file.content) if file.content is not None else
                                  previous.get(file.path) or (output / file.path).stat().st_size)
                      for file in result.files}
+    cache.output_token = output_token(output)
     cache.summary = {"pages": result.page_count, "next_change": result.next_change, "warnings": result.warnings}
     if options.use_cache:
         cache.save(options.source)

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .output import MARKER as OUTPUT_MARKER
+
 
 
 CACHE_FILE = "state.pickle"
 INDEX_FILE = "index.pickle"  # just enough to tell that nothing changed, read without the rest
-FORMAT = 10
+FORMAT = 12
 
 
 def digest(*parts: Any) -> str:
@@ -51,13 +53,15 @@ class BuildCache:
     # time.time_ns() when the last build looked at the sources; files changed less than two
     # seconds before it are read again, since their mtime may not show a second edit
     saved_at: int = 0
-    sources: dict[str, tuple[int, int]] = field(default_factory=dict)  # stat of content/ and templates/
+    sources: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # stat of content/ and templates/
+    racy: dict[str, str] = field(default_factory=dict)  # path -> digest, where the stat was too recent to prove
     files: dict[str, Any] = field(default_factory=dict)  # rel -> (stat, SourceFile, problems)
     layout: Any = None  # load.Layout: which content files there are, while none is added or removed
     checked: dict[str, Any] = field(default_factory=dict)  # rel -> (key, data, problems)
     bodies: dict[str, Any] = field(default_factory=dict)  # source -> (digest, {target: url}, html, text, problems)
     records: Any = None  # deps.RenderRecords: what each page read when it was last rendered
     outputs: dict[str, int] = field(default_factory=dict)  # output path -> size, as last written
+    output_token: str = ""  # the output marker's text: which build wrote the output folder
     search_paths: list[str] = field(default_factory=list)  # the search index's files, as last written
     search_index: Any = None  # search.SearchCache, made by the first build that needs one
     summary: dict[str, Any] = field(default_factory=dict)  # page count, next change, warnings
@@ -90,7 +94,8 @@ class BuildCache:
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             _write(folder, CACHE_FILE, self)
-            index = {"key": self.key, "sources": self.sources, "outputs": self.outputs, "summary": self.summary}
+            index = {"key": self.key, "sources": self.sources, "outputs": self.outputs, "summary": self.summary,
+                     "token": self.output_token, "saved_at": self.saved_at, "racy": self.racy}
             _write(folder, INDEX_FILE, index)
         except OSError:
             pass
@@ -127,13 +132,14 @@ def unchanged_summary(source: Path, output: Path, key: str) -> dict | None:
     index = _read(cache_folder(source) / INDEX_FILE)
     if not isinstance(index, dict) or index.get("key") != key:
         return None
-    if source_stats(source) != index["sources"] or not output_intact(output, index["outputs"]):
+    if not stats_prove_unchanged(source_stats(source), index["sources"], index.get("saved_at", 0),
+                                                          index.get("racy", {})) or not output_intact(output, index["outputs"], index.get("token", "")):
         return None
     return {**index["summary"], "files": len(index["outputs"])}
 
 
-def source_stats(source: Path, links: set[str] | None = None) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every file under content/ and templates/ (of a symbolic link itself,
+def source_stats(source: Path, links: set[str] | None = None) -> dict[str, tuple[int, int, int, int]]:
+    """(mtime, size, ctime, inode) of every file under content/ and templates/ (of a symbolic link itself,
     not where it points; its path goes into `links` as well, when given)."""
     state: dict[str, tuple[int, int]] = {}
     for folder in ("content", "templates"):
@@ -151,15 +157,56 @@ def source_stats(source: Path, links: set[str] | None = None) -> dict[str, tuple
                         info = entry.stat(follow_symlinks=False)
                     except OSError:
                         continue
-                    state[entry.path] = (info.st_mtime_ns, info.st_size)
+                    # ctime and inode too: `cp -p` and `rsync -a` keep the mtime (and often the size)
+                    # of an edit, but no user program can set the ctime, and a rename gives a new inode
+                    state[entry.path] = (info.st_mtime_ns, info.st_size, info.st_ctime_ns, info.st_ino)
                     if links is not None and entry.is_symlink():
                         links.add(entry.path)
     return state
 
 
-def output_intact(output: Path, outputs: dict[str, int]) -> bool:
-    """The output folder still holds what the last build wrote (nobody deleted or changed it)."""
-    if not outputs or not output.is_dir():
+def stats_prove_unchanged(stats: dict, previous: dict, saved_at: int, racy: dict[str, str]) -> bool:
+    """The sources are the ones the last build read: same stats, and those changed so shortly
+    before that build that a second edit in the same clock tick would not show in their
+    stats (`racy`, see racy_digests) still have the content digest they had then."""
+    if stats != previous:
+        return False
+    trusted_before = saved_at - TRUST_WINDOW_NS
+    for path, stat in stats.items():
+        if stat[0] >= trusted_before or stat[2] >= trusted_before:
+            if path not in racy or racy[path] != _file_digest(path):
+                return False
+    return True
+
+
+def racy_digests(stats: dict, saved_at: int) -> dict[str, str]:
+    """Content digests of the files whose stats alone cannot prove them unchanged later."""
+    trusted_before = saved_at - TRUST_WINDOW_NS
+    return {path: _file_digest(path) for path, stat in stats.items()
+            if stat[0] >= trusted_before or stat[2] >= trusted_before}
+
+
+def _file_digest(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return digest(handle.read())
+    except OSError:
+        return ""
+
+
+TRUST_WINDOW_NS = 2_000_000_000
+
+
+def output_intact(output: Path, outputs: dict[str, int], token: str) -> bool:
+    """The output folder still holds what the last build wrote (nobody deleted or changed it,
+    and no build that was killed before it saved this cache swapped in another)."""
+    if not outputs or not token or output.is_symlink() or not output.is_dir():
+        return False
+    try:
+        with open(os.path.join(output, OUTPUT_MARKER), "rb") as handle:
+            if handle.readline().strip() != token.encode("ascii"):
+                return False
+    except OSError:
         return False
     folder = str(output) + os.sep
     stat = os.stat

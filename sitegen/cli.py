@@ -100,7 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except WorkerFailed as error:  # a bug, not the content: one line, not a traceback
-        print(f"interne fout in een hulpproces: {error}", file=sys.stderr)
+        if error.kind == "OutputError":  # a full disk while a worker wrote its pages
+            print(f"fout: {error.message}", file=sys.stderr)
+        else:
+            print(f"interne fout in een hulpproces: {error}", file=sys.stderr)
         return 1
 
 
@@ -149,8 +152,20 @@ def _next_change(next_change, out=None) -> None:
         print(f"De uitvoer verandert op {next_change.isoformat()}: bouw de site dan opnieuw.", file=out or sys.stdout)
 
 
+def _refusal(options) -> int:
+    """Exit code 2 with the reason when the output folder is not sitegen's to write, else 0."""
+    from .output import output_refusal
+    reason = output_refusal(options.source, options.output_dir)
+    if reason is not None:
+        print(f"fout: {reason}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_build(args) -> int:
     options = _options(args)
+    if _refusal(options):
+        return 2
     if args.watch:
         from .watch import watch
         return watch(options)
@@ -171,10 +186,14 @@ def cmd_build(args) -> int:
 def build_and_report(options, out, err) -> int:
     """Build, print what happened to `out` and `err`, and return the exit code."""
     from .build import BuildFailed, build
+    from .output import OutputError, OutputRefused
     try:
         result = build(options)
     except BuildFailed as error:
         return _report_failure(error, err)
+    except OutputError as error:
+        print(f"fout: {error}", file=err)
+        return 2 if isinstance(error, OutputRefused) else 1
     _report_warnings(result, err)
     if result.site is None:
         print(f"Niets veranderd sinds de vorige keer: {result.page_count} pagina's in {options.output_dir}.", file=out)
@@ -244,7 +263,10 @@ def cmd_import(args) -> int:
 
 def cmd_serve(args) -> int:
     from .serve import serve
-    return serve(_options(args), host=args.host, port=args.port, open_browser=args.open)
+    options = _options(args)
+    if _refusal(options):
+        return 2
+    return serve(options, host=args.host, port=args.port, open_browser=args.open)
 
 
 def cmd_links(args) -> int:

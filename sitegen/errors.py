@@ -24,14 +24,23 @@ class Problem:
 
     def format(self) -> str:
         text = f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        return visible(f"{text} ({self.hint})" if self.hint else text)
 
     def github_annotation(self) -> str:
         kind = "error" if self.severity == "error" else "warning"
         message = self.message + (f" ({self.hint})" if self.hint else "")
         # GitHub's workflow-command syntax needs these escaped in the message.
         message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{kind} file={self.path},line={self.line},col={self.column}::{message}"
+        path = self.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(",", "%2C").replace(":", "%3A")
+        return visible(f"::{kind} file={path},line={self.line},col={self.column}::{message}")
+
+
+def visible(text: str) -> str:
+    """`text` safe to print on one line of a terminal or CI log: control characters (ESC,
+    CR, a newline that could start a `::workflow-command::` line) are shown as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 class BuildFailed(Exception):

@@ -66,7 +66,14 @@ def robots_txt(site: Site) -> bytes:
 
 # ---------------------------------------------------------------- iCalendar (RFC 5545)
 
-def _ics_text(value: str) -> str:
+# RFC 5545 TEXT: a line break of any kind is an escaped "\n" (a bare CR would end the line
+# for readers that split on it), other control characters are not allowed and go.
+_ICS_CONTROLS = {code: None for code in (*range(0x20), 0x7F) if code not in (0x09, 0x0A, 0x0D)}
+
+
+def ics_text(value: str) -> str:
+    """`value` as an RFC 5545 TEXT value."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n").translate(_ICS_CONTROLS)
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
@@ -98,7 +105,7 @@ _TIMEZONE = [
 
 def _calendar(site: Site, name: str, events: list[list[str]]) -> bytes:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//sitegen//sociaal inkopen//NL", "CALSCALE:GREGORIAN",
-             f"X-WR-CALNAME:{_ics_text(name)}", *_TIMEZONE]
+             f"X-WR-CALNAME:{ics_text(name)}", *_TIMEZONE]
     for event in events:
         lines += event
     lines.append("END:VCALENDAR")
@@ -115,12 +122,12 @@ def _event_lines(site: Site, event: Event) -> list[str]:
     lines = ["BEGIN:VEVENT", f"UID:{event.slug}@{host}", f"DTSTAMP:{_stamp(site)}",
              f"DTSTART;TZID=Europe/Amsterdam:{event.start.strftime('%Y%m%dT%H%M%S')}",
              f"DTEND;TZID=Europe/Amsterdam:{end.strftime('%Y%m%dT%H%M%S')}",
-             f"SUMMARY:{_ics_text(event.title)}",
+             f"SUMMARY:{ics_text(event.title)}",
              f"URL:{absolute_url(site.config.base_url, event.url)}"]
     if event.location or event.online_url:
-        lines.append(f"LOCATION:{_ics_text(event.location or event.online_url or '')}")
+        lines.append(f"LOCATION:{ics_text(event.location or event.online_url or '')}")
     if event.body_text:
-        lines.append(f"DESCRIPTION:{_ics_text(event.body_text)}")
+        lines.append(f"DESCRIPTION:{ics_text(event.body_text)}")
     lines.append("END:VEVENT")
     return lines
 
@@ -133,8 +140,8 @@ def _procurement_lines(site: Site, procurement: Procurement) -> list[str]:
     return ["BEGIN:VEVENT", f"UID:kalender-{procurement.slug}@{host}", f"DTSTAMP:{_stamp(site)}",
             f"DTSTART;VALUE=DATE:{start.strftime('%Y%m%d')}",
             f"DTEND;VALUE=DATE:{(start + dt.timedelta(days=1)).strftime('%Y%m%d')}",
-            f"SUMMARY:{_ics_text(summary)}",
-            f"DESCRIPTION:{_ics_text(procurement.description)}",
+            f"SUMMARY:{ics_text(summary)}",
+            f"DESCRIPTION:{ics_text(procurement.description)}",
             f"URL:{absolute_url(site.config.base_url, procurement.url)}", "END:VEVENT"]
 
 

@@ -19,7 +19,8 @@ INVALID = object()  # a value that failed its check; the item is then left out o
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+# No ?, & or # : a mailto: link made from it must not carry a subject, body or copy address.
+EMAIL_PATTERN = re.compile(r"^[^@\s?&#/:;,<>\"'()\[\]\\%]+@[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?\.[a-z]{2,}$", re.IGNORECASE)
 QUARTER_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
 KVK_PATTERN = re.compile(r"^\d{8}$")
 
@@ -68,6 +69,12 @@ class FieldType:
         return {**base, "description": self.description} if self.description else base
 
 
+# Characters XML 1.0 forbids or that steer a terminal; a field of one line (one with a
+# maximum length) has no line breaks either.
+_CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u2028\u2029]")
+
+
 @dataclass
 class Text(FieldType):
     max_length: int = 0
@@ -77,6 +84,12 @@ class Text(FieldType):
             ctx.error(key_path, f"'{_label(key_path)}' moet tekst zijn")
             return INVALID
         text = str(value).strip()
+        control = _CONTROL.search(text) if self.max_length else _CONTROL_IN_TEXT.search(text)
+        if control is not None:
+            ctx.error(key_path, f"'{_label(key_path)}' bevat het stuurteken U+{ord(control.group()):04X}"
+                      + (" (een regeleinde in een veld van één regel)" if control.group() in "\n\r" else ""),
+                      "haal het teken weg; schrijf het veld op één regel" if self.max_length else "haal het teken weg")
+            return INVALID
         if self.required and not text:
             ctx.error(key_path, f"'{_label(key_path)}' mag niet leeg zijn")
             return INVALID
@@ -214,7 +227,7 @@ class Pattern(FieldType):
     PATTERNS = {"url": URL_PATTERN, "email": EMAIL_PATTERN, "slug": SLUG_PATTERN}
 
     def check(self, value, key_path, ctx):
-        if not isinstance(value, str) or not self.PATTERNS[self.kind].match(value.strip()):
+        if not isinstance(value, str) or not self.PATTERNS[self.kind].fullmatch(value.strip()):
             message, hint = self.MESSAGES[self.kind]
             ctx.error(key_path, f"'{value}' in '{_label(key_path)}' is {message}", hint)
             return INVALID

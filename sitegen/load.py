@@ -6,7 +6,9 @@ value, so later stages can point editors at the exact place of a problem."""
 from __future__ import annotations
 
 import hashlib
+import math
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,7 +125,7 @@ def load_content(source: Path, problems: Problems, reuse: dict[str, tuple] | Non
                  workers: int = 1, links: set[str] | None = None, layout: Layout | None = None) -> LoadedContent:
     """Discover and parse every content file under `source/content`.
 
-    `stats` holds (mtime, size) of every file under the source (cache.source_stats, which
+    `stats` holds (mtime, size, ctime, inode) of every file under the source (cache.source_stats, which
     also names the symbolic `links` among them); without it, they are looked up here.
     `reuse` holds the entries of a previous load; a file whose size and modification time
     are unchanged (and older than `trusted_before`, in ns) is not read again, and `layout`
@@ -150,7 +152,7 @@ def load_content(source: Path, problems: Problems, reuse: dict[str, tuple] | Non
         entry = reuse.get(rel)
         # Changed, or new, or changed so shortly before the last build that a later edit
         # in the same clock tick would not show in (mtime, size): read again.
-        if entry is None or entry[0] != stat or stat[0] >= trusted_before:
+        if entry is None or entry[0] != stat or stat[0] >= trusted_before or stat[2] >= trusted_before:
             stale.append((path, stat, rel, kind, slug))
     parsed = dict(parse_files(stale, problems.strict, workers))
     entries: dict[str, tuple] = {rel: parsed.get(rel) or reuse[rel] for _, _, rel, _, _ in layout.files}
@@ -161,9 +163,9 @@ def load_content(source: Path, problems: Problems, reuse: dict[str, tuple] | Non
     return LoadedContent(files, set(layout.media), entries, layout)
 
 
-def os_stat(path: str) -> tuple[int, int]:
+def os_stat(path: str) -> tuple[int, int, int, int]:
     info = os.stat(path)
-    return info.st_mtime_ns, info.st_size
+    return info.st_mtime_ns, info.st_size, info.st_ctime_ns, info.st_ino
 
 
 def plan_layout(content_root: Path, stats: dict[str, tuple[int, int]], links: set[str]) -> Layout:
@@ -246,13 +248,30 @@ def decode_text(raw: bytes, rel: str, problems: Problems) -> str | None:
         problems.error(rel, line, column, f"ongeldige tekens: dit bestand is geen UTF-8 (byte 0x{raw[offset]:02x})",
                        "sla het bestand op als UTF-8")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = CONTROL_CHARACTER.search(text)
+    if control is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        column = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
+        problems.error(rel, line, column, f"onzichtbaar stuurteken U+{ord(control.group()):04X} is niet toegestaan",
+                       "haal het teken weg; het komt vaak mee bij kopiëren en plakken")
+        return None
+    return text
+
+
+# Characters XML 1.0 forbids or that steer a terminal: they would break the feed or the log.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+MAX_FILE_BYTES = 1_000_000  # far above any story; a bigger file is a mistake or an attack
 
 
 def _load_file(path: Path, rel: str, kind: str, slug: str, problems: Problems,
                with_positions: bool = False) -> SourceFile:
     raw = path.read_bytes()
     item = SourceFile(kind=kind, rel=rel, slug=slug, path=str(path.absolute()))
+    if len(raw) > MAX_FILE_BYTES:
+        problems.error(rel, 1, 1, f"het bestand is te groot ({len(raw) // 1000} kB, maximaal {MAX_FILE_BYTES // 1000} kB)",
+                       "splits de tekst op in meer bestanden")
+        return item
     item.digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
     text = decode_text(raw, rel, problems)
     if text is None:
@@ -363,6 +382,10 @@ def parse_yaml(text: str, line_offset: int = 0,
     return data, positions if record_positions else None
 
 
+# Far beyond any real field; they keep a hostile file from recursing or overflowing later.
+MAX_DEPTH = 20
+MAX_DIGITS = 15
+
 _constructor = yaml.SafeLoader("")
 _STR_TAG = "tag:yaml.org,2002:str"
 # libyaml's parser is an order of magnitude faster and gives the same node marks.
@@ -409,6 +432,9 @@ def _to_python(node: yaml.Node, path: KeyPath, positions: dict, seen: set[int], 
                          "schrijf de waarde voluit")
     if node.tag not in _SAFE_TAGS:
         raise _YamlError(line, column, f"onbekende of onveilige YAML-tag '{node.tag}'", "haal de tag weg")
+    if len(path) > MAX_DEPTH:
+        raise _YamlError(line, column, f"de gegevens zijn te diep genest (meer dan {MAX_DEPTH} niveaus)",
+                         "geen veld heeft meer dan een paar niveaus nodig")
     if isinstance(node, yaml.MappingNode):
         seen.add(id(node))
         result: dict[Any, Any] = {}
@@ -436,9 +462,14 @@ def _to_python(node: yaml.Node, path: KeyPath, positions: dict, seen: set[int], 
     if node.tag == _STR_TAG:  # most values: the constructor's machinery only copies the text
         value = node.value
         return sys.intern(value) if len(value) <= SHARED_TEXT else value
+    if node.tag == "tag:yaml.org,2002:int" and len(node.value.lstrip("+-0")) > MAX_DIGITS:
+        raise _YamlError(line, column, f"het getal is te groot (meer dan {MAX_DIGITS} cijfers)")
     try:
         value = _constructor.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as error:
         raise _YamlError(line, column, f"ongeldige waarde: {error}") from None
+    if type(value) is float and not math.isfinite(value):
+        raise _YamlError(line, column, f"'{node.value}' is geen getal dat de site kan tonen",
+                         "schrijf een gewoon getal, of zet tekst tussen aanhalingstekens")
     # Slugs and vocabulary words repeat across files; one copy of each saves memory.
     return sys.intern(value) if type(value) is str and len(value) <= SHARED_TEXT else value

@@ -15,13 +15,44 @@ from typing import Callable
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.anchors.index import unique_slug
+import mdit_py_plugins.anchors.index as anchors_index
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .urls import slugify
 
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 CONTENT_SUFFIXES = (".md", ".yaml")
+
+
+def unique_heading_id(slug: str, slugs: set) -> str:
+    """What anchors' `unique_slug` gives (slug, else slug-1, slug-2, ...: the first not taken),
+    without trying every suffix again for every repeat: its loop makes a story of thousands of
+    equal headings take minutes. Each suffix tried for a slug is marked in `slugs` as
+    (slug, i), without gaps, so a repeat finds the last one tried by a binary search."""
+    if slug not in slugs:
+        slugs.add(slug)
+        return slug
+    high = 1
+    while (slug, high) in slugs:
+        high *= 2
+    low = high // 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        if (slug, middle) in slugs:
+            low = middle
+        else:
+            high = middle
+    suffix = low + 1
+    while f"{slug}-{suffix}" in slugs:
+        slugs.add((slug, suffix))
+        suffix += 1
+    slugs.add((slug, suffix))
+    slugs.add(f"{slug}-{suffix}")
+    return f"{slug}-{suffix}"
+
+
+# markdown-it's anchors rule calls the module's `unique_slug` for every heading.
+anchors_index.unique_slug = unique_heading_id
 
 
 def heading_id(text: str) -> str:
@@ -222,7 +253,7 @@ def render_plain(parser: MarkdownIt, body: str, file_dir: str, resolve: Resolver
             if inner is None:
                 return None
             if 2 <= level <= 4:  # anchors_plugin(min_level=2, max_level=4)
-                slug = unique_slug(heading_id("".join(words[start:])), slugs)
+                slug = unique_heading_id(heading_id("".join(words[start:])), slugs)
                 html_parts.append(f'<h{level} id="{escapeHtml(slug)}">{inner}</h{level}>\n')
             else:
                 html_parts.append(f"<h{level}>{inner}</h{level}>\n")

@@ -119,7 +119,7 @@ CASE_SCHEMA = Obj("Praktijkverhaal (content/cases/<naam>.md, kop tussen ---)", f
     "contact": _contact(),
     "confirmed_by_buyer": Boolean("De inkopende organisatie heeft het verhaal bevestigd"),
     "image": Media("Afbeelding met alt-tekst"),
-    "aliases": ListOf("Oude adressen die naar dit verhaal moeten doorverwijzen", item=Text()),
+    "aliases": ListOf("Oude adressen die naar dit verhaal moeten doorverwijzen", item=Text(max_length=150)),
     "draft": Boolean("Concept: wordt niet gepubliceerd"),
     "example": Boolean("Verzonnen voorbeeld: toont het label 'Voorbeeld'"),
 })

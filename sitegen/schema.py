@@ -58,7 +58,7 @@ def check_vocabulary(file: SourceFile, problems: Problems) -> dict[str, dict[str
             error((name,), f"'{name}' moet een lijst zijn van korte-naam: {{label: ...}}")
             continue
         for slug, entry in entries.items():
-            if not SLUG_PATTERN.match(slug):
+            if not SLUG_PATTERN.fullmatch(slug):
                 line, column = file.key_position((name, slug))
                 problems.error(file.rel, line, column, f"'{slug}' is geen geldige korte naam", "gebruik kleine letters, cijfers en streepjes")
                 continue
@@ -162,7 +162,7 @@ def validate_content(files: list[SourceFile], media: set[str], problems: Problem
         entry = reuse.get(file.rel)
         if entry is None or entry[0] != key:
             # A file with an entry had a valid name: the name is part of its path, the entry's key.
-            if file.kind != "site" and not SLUG_PATTERN.match(file.slug):
+            if file.kind != "site" and not SLUG_PATTERN.fullmatch(file.slug):
                 problems.error(file.rel, 1, 1, f"ongeldige bestandsnaam '{file.slug}'",
                                "gebruik kleine letters, cijfers en streepjes, bijvoorbeeld "
                                + (slugify(file.slug) or "mijn-bestand"))

@@ -48,12 +48,22 @@ class OutputHandler(GuardMixin, web.StaticFileHandler):
     rebuilder: Rebuilder | None = None
 
     async def get(self, path: str, include_body: bool = True):
+        if "\x00" in path or "\\" in path or not path.isprintable():
+            raise web.HTTPError(404)  # no file of the site has such a name; os calls would fail on it
         try:
             await super().get(path, include_body)
         except web.HTTPError as error:
             if error.status_code == 403:  # tornado's answer to '../': say nothing exists there
                 raise web.HTTPError(404) from None
             raise
+        except (ValueError, UnicodeError):  # a path the file system cannot even look up
+            raise web.HTTPError(404) from None
+
+    def decode_argument(self, value: bytes, name: str | None = None) -> str:
+        try:
+            return super().decode_argument(value, name)
+        except web.HTTPError:  # not UTF-8: no file of the site has that name
+            raise web.HTTPError(404) from None
 
     def validate_absolute_path(self, root: str, absolute_path: str):
         root = os.path.realpath(root)
@@ -113,8 +123,9 @@ class SocketHandler(LiveReloadHandler):
     rebuilder: Rebuilder | None = None
 
     def check_origin(self, origin: str) -> bool:
-        host = origin.split("://", 1)[-1].rstrip("/").lower()
-        return host in self.hosts
+        # Only pages of this server: another server on localhost (another port) is another
+        # origin, and must not read the build's errors or steer the reloads.
+        return origin.lower() == f"http://{self.request.host.lower()}"
 
     def prepare(self):
         if self.request.host.lower() not in self.hosts:

@@ -17,6 +17,7 @@ from pathlib import Path
 from .build import BuildOptions, build
 from .cache import BuildCache, source_stats
 from .errors import BuildFailed, Problem, format_report
+from .output import OutputError
 
 TICK_SECONDS = 0.005  # how often the watcher is asked whether something changed
 SCAN_SECONDS = 0.1  # without file-system events: how often content/ and templates/ are scanned
@@ -124,6 +125,10 @@ class Rebuilder:
             self.problems = [p for p in error.problems if p.severity == "error"]
             print(format_report(error.problems), file=sys.stderr, flush=True)
             print("De vorige versie van de site blijft zichtbaar.", file=sys.stderr, flush=True)
+            return False
+        except OutputError as error:
+            self.building = False
+            print(f"fout: {error}", file=sys.stderr, flush=True)
             return False
         self.building = False
         self.builds += 1

@@ -34,8 +34,9 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def read_tree(folder: Path) -> dict[str, bytes]:
-    """Every file's bytes, by path relative to `folder`."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file's bytes, by path relative to `folder` (but the output marker, which names one build)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != ".sitegen-output"}
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
