@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import threading
 import webbrowser
@@ -179,6 +180,16 @@ def on_poll(rebuilder: Rebuilder) -> None:
         broadcast(problems_message(rebuilder.problems))
 
 
+def stop_loop_on_signals(loop: ioloop.IOLoop) -> None:
+    """Ctrl+C and SIGTERM stop the loop between two callbacks: a KeyboardInterrupt raised in
+    the middle of one would surface as a traceback from tornado's own code."""
+    def stop(signum, frame):
+        loop.asyncio_loop.call_soon_threadsafe(loop.stop)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+
 def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> int:
     rebuilder = Rebuilder(options)
     with stopped_by_signals():
@@ -190,11 +201,13 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open
             app = make_application(rebuilder, options.output_dir, host, port)
             app.listen(port, address=host)
             loop = ioloop.IOLoop.current()
+            stop_loop_on_signals(loop)
             ioloop.PeriodicCallback(lambda: on_poll(rebuilder), TICK_SECONDS * 1000).start()
             print(f"De site staat op http://{host}:{port}/ (stoppen: Ctrl+C)", flush=True)
             if open_browser:
                 threading.Timer(0.5, webbrowser.open, args=(f"http://{host}:{port}/",)).start()
             loop.start()
+            signal.signal(signal.SIGINT, signal.default_int_handler)
         except KeyboardInterrupt:
             pass
         finally:
