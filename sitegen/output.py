@@ -240,6 +240,9 @@ class Staging:
             raise ValueError(f"refusing to write outside the output folder: {path}")
         target = self.root / path
         previous = self.output / path
+        if content is None and self.held is not None and _same_file(target, previous):
+            self.stats.unchanged += 1  # kept, and the spare holds it already: its folder is there too
+            return False
         try:
             if target.parent not in self.folders:
                 _make_folder(target.parent, self.root)
