@@ -383,16 +383,24 @@ def summary_line(inventory: Inventory) -> str:
     return ", ".join(parts)
 
 
-def run_inventory(source: Path, export: Path, organisation: str, write: bool, with_amounts: bool,
-                  year: int | None, out: TextIO, err: TextIO) -> int:
-    """`sitegen inventaris`: read, match, print, and with `write` update the organisation's file."""
+def checked_content(source: Path, err: TextIO):
+    """The site's checked content (schema.ValidContent), or None after printing its errors:
+    the spreadsheet commands write only into content that is right."""
     from .errors import BuildFailed, format_report
     from .schema import check_source
     try:
-        valid = check_source(source)
+        return check_source(source)
     except BuildFailed as error:
         print(format_report(error.problems), file=err)
         print("Los eerst de fouten in content/ op; er is niets geschreven.", file=err)
+        return None
+
+
+def run_inventory(source: Path, export: Path, organisation: str, write: bool, with_amounts: bool,
+                  year: int | None, out: TextIO, err: TextIO) -> int:
+    """`sitegen inventaris`: read, match, print, and with `write` update the organisation's file."""
+    valid = checked_content(source, err)
+    if valid is None:
         return 1
     try:
         organisation_item = organisation_file(valid.items, organisation)

@@ -15,7 +15,7 @@ import yaml
 
 from .errors import did_you_mean
 from .fields import EMAIL_PATTERN, QUARTER_PATTERN, URL_PATTERN, parse_date
-from .inventory import replace_block, yaml_scalar
+from .inventory import checked_content, replace_block, yaml_scalar
 from .sheets import (Column, SheetError, SheetProblem, Table, find_columns, header_key, organisation_file, parse_amount,
                      read_table, write_text)
 from .urls import slugify
@@ -250,13 +250,8 @@ def _shown(value: Any) -> str:
 def run_plan_import(source: Path, plan: Path, organisation: str, write: bool, today: dt.date,
                     out: TextIO, err: TextIO) -> int:
     """`sitegen import kalender`: read the plan, print what changes, and with `write` write it."""
-    from .errors import BuildFailed, format_report
-    from .schema import check_source
-    try:
-        valid = check_source(source)
-    except BuildFailed as error:
-        print(format_report(error.problems), file=err)
-        print("Los eerst de fouten in content/ op; er is niets geschreven.", file=err)
+    valid = checked_content(source, err)
+    if valid is None:
         return 1
     try:
         organisation_file(valid.items, organisation)
