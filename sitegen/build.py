@@ -113,7 +113,7 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
             if reuse_output:
                 stats = update_output(result.files, options.output_dir, set(state.outputs))
                 result.written, result.unchanged, result.removed = stats.written, stats.unchanged, stats.removed
-            state.records = record_pages(specs, stale, run, values, templates, state.records)
+            state.records = record_pages(specs, stale, run, values, templates, records)
             state.model_key, state.site, state.documents = model.key, model.site, model.documents
             remember(state, options, started, sources, loaded, result, reuse_output)
         return result
@@ -218,8 +218,8 @@ def render_and_index(specs: list[PageSpec], others: list[OutputFile], model: Mod
     folder = options.source / "templates"
 
     def index_files(found: Problems) -> list[OutputFile]:
-        documents = current_documents(site, model, state)
-        files = search_output(documents, templates.strings.get("search"), state, reuse_output, found)
+        documents, edited = current_documents(site, model, state)
+        files = search_output(documents, templates.strings.get("search"), state, reuse_output, found, edited)
         check_paths(files, found)
         return files
 
@@ -236,20 +236,23 @@ def render_and_index(specs: list[PageSpec], others: list[OutputFile], model: Mod
 BODIES_PARALLEL_MINIMUM = 300  # new Markdown bodies before a second process pays for itself
 
 
-def current_documents(site: Site, model: Model, state: BuildCache) -> list[SearchDocument]:
-    """The search documents; with the last build's model, only those of the items whose body
-    changed are made again (a document reads the model and the item's own text)."""
+def current_documents(site: Site, model: Model, state: BuildCache) -> tuple[list[SearchDocument], list[int] | None]:
+    """The search documents, and the positions of the only ones that may have changed (None:
+    any). With the last build's model, only those of the items whose body changed are made
+    again (a document reads the model and the item's own text)."""
     kept = state.documents if model.bodies_changed is not None else None
     state.documents = None  # given back with the model, by a build that succeeds
     items = searchable_items(site)
     if kept is None or len(kept) != len(items):
-        documents = search_documents(site)
+        documents, edited = search_documents(site), None
     else:
         tip_titles = {tip.number: tip.title for tip in site.tips}
-        documents = [search_document(site, item, tip_titles) if item.source in model.bodies_changed else document
-                     for item, document in zip(items, kept)]
+        edited = [at for at, item in enumerate(items) if item.source in model.bodies_changed]
+        documents = list(kept)
+        for at in edited:
+            documents[at] = search_document(site, items[at], tip_titles)
     model.documents = documents
-    return documents
+    return documents, edited
 
 
 def render_all_bodies(items: list[Item], parser, file_links: bool, problems: Problems, reuse: dict,
