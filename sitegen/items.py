@@ -59,6 +59,22 @@ class Recognition:
     valid_until: dt.date | None = None
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """Where an enterprise delivers: one fact made from its municipality, `service_area`
+    and `reach` (model.delivery_of), used by cards, profiles, filters, search and matches."""
+    nationwide: bool = False
+    regions: tuple[str, ...] = ()  # whole regions, in vocabulary order
+    municipalities: tuple[str, ...] = ()  # single municipalities outside those regions
+    # every region and municipality slug a `werkgebied` filter matches it by: the places
+    # above, the municipalities of its whole regions and the regions of its municipalities
+    areas: frozenset[str] = frozenset()
+
+    def covers(self, area: str | None) -> bool:
+        """Whether it delivers (somewhere) in this region or municipality."""
+        return area is None or self.nationwide or area in self.areas
+
+
 @dataclass(eq=False, repr=False)
 class Enterprise(Item):
     name: str = ""
@@ -87,6 +103,7 @@ class Enterprise(Item):
     cases: list["Case"] = derived(default_factory=list)
     opportunities: list["Procurement"] = derived(default_factory=list)
     buyers: list["Organisation"] = derived(default_factory=list)
+    delivery: Delivery = derived(Delivery())
 
     @property
     def title(self) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from .config import SiteConfig
 # The content dataclasses live in items.py; the stages after this one import them from here.
-from .items import (Case, Enterprise, Event, ImpactFigure, Item, Offering, Organisation, Page,  # noqa: F401
+from .items import (Case, Delivery, Enterprise, Event, ImpactFigure, Item, Offering, Organisation, Page,  # noqa: F401
                     Procurement, Recognition, Supplier, Tip, YearSpend)
 from .load import markdown_field
 from .registry import CONTENT_TYPES
@@ -167,6 +167,7 @@ def link_site(site: Site) -> Site:
 
     offering: dict[str, list[Enterprise]] = defaultdict(list)  # category -> enterprises, by name
     for enterprise in site.enterprises:
+        enterprise.delivery = delivery_of(enterprise, site.vocabulary)
         for category in enterprise.categories:
             offering[category].append(enterprise)
     # Matches depend on a purchase's category and area only, and many purchases share both.
@@ -178,7 +179,7 @@ def link_site(site: Site) -> Site:
             procurement.organisation.procurements.append(procurement)
         where = (procurement.category, procurement.area)
         if where not in matching:
-            matching[where] = [e for e in offering[procurement.category] if matches(procurement, e, site)]
+            matching[where] = [e for e in offering[procurement.category] if matches(procurement, e)]
         procurement.matches = list(matching[where])
         for enterprise in procurement.matches:
             enterprise.opportunities.append(procurement)
@@ -309,19 +310,32 @@ def related_cases(cases: list[Case], limit: int = 3) -> dict[int, list[Case]]:
     return related
 
 
-def serves_area(enterprise: Enterprise, area: str, site: Site) -> bool:
-    """Whether an enterprise works in a region or municipality."""
+def delivery_of(enterprise: Enterprise, vocabulary: dict) -> Delivery:
+    """Where an enterprise delivers: everywhere when its reach is national; otherwise its
+    own municipality, the places in its service area and, unless its reach is local,
+    the whole region of its own municipality."""
+    regions, municipalities = vocabulary["regions"], vocabulary["municipalities"]
     if enterprise.reach == "landelijk":
-        return True
+        return Delivery(nationwide=True, regions=tuple(regions), areas=frozenset(regions) | frozenset(municipalities))
     places = {enterprise.municipality, *enterprise.service_area}
-    regions = {site.region_of(place) for place in places} - {None}
-    return area in places or area in regions or site.region_of(area) in places
+    home_region = municipalities.get(enterprise.municipality, {}).get("region")
+    if enterprise.reach != "lokaal" and home_region:
+        places.add(home_region)
+    whole = tuple(region for region in regions if region in places)
+    single = tuple(slug for slug, entry in municipalities.items()
+                   if slug in places and entry.get("region") not in whole)
+    areas = set(whole) | set(single)
+    areas |= {slug for slug, entry in municipalities.items() if entry.get("region") in whole}
+    areas |= {municipalities[slug].get("region") for slug in single} - {None}
+    return Delivery(regions=whole, municipalities=single, areas=frozenset(areas))
 
 
-def matches(procurement: Procurement, enterprise: Enterprise, site: Site) -> bool:
+def matches(procurement: Procurement, enterprise: Enterprise) -> bool:
+    """Whether an enterprise offers what a purchase asks for, where it is needed: in a
+    municipality that means there, or in its whole region; in a region, anywhere in it."""
     if procurement.category not in enterprise.categories:
         return False
-    return procurement.area is None or serves_area(enterprise, procurement.area, site)
+    return enterprise.delivery.covers(procurement.area)
 
 
 def value_range(values) -> tuple[float, float]:

@@ -113,7 +113,20 @@ def json_ld(data: Any) -> Markup:
     return Markup(text)
 
 
+def join_places(labels: list[str], conjunction: str = "en") -> str:
+    """Place names as one Dutch phrase: "Breda, Tilburg en Oss"; when all end in the same
+    hyphenated word, they share it as Dutch writes them: "West- en Midden-Brabant"."""
+    words = list(labels)
+    tails = {name.rpartition("-")[2] for name in words if "-" in name[1:]}
+    if len(words) > 1 and len(tails) == 1 and all("-" in name[1:] for name in words):
+        words = [name.rpartition("-")[0] + "-" for name in words[:-1]] + words[-1:]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + f" {conjunction} " + words[-1]
+
+
 FILTERS: dict[str, Callable] = {
+    "places_nl": join_places,
     "date_nl": format_date,
     "time_nl": format_time,
     "number_nl": format_number,
