@@ -229,6 +229,9 @@ class Procurement(Item):
     organisation: Organisation | None = derived(None)
     matches: list[Enterprise] = derived(default_factory=list)
     open: bool = derived(True)  # still to come (its expected date or quarter has not passed)
+    # every region and municipality slug a `werkgebied` filter finds it by (model.places_of);
+    # empty when it names no area, which a filter on any place finds
+    places: tuple[str, ...] = derived(default_factory=tuple)
 
     @property
     def quarter(self) -> str:

@@ -175,6 +175,7 @@ def link_site(site: Site) -> Site:
     for procurement in site.procurements:
         procurement.open = not _expected_passed(procurement, site.today)
         procurement.organisation = organisations.get(procurement.organisation_slug)
+        procurement.places = places_of(procurement.area, site.vocabulary)
         if procurement.organisation:
             procurement.organisation.procurements.append(procurement)
         where = (procurement.category, procurement.area)
@@ -328,6 +329,18 @@ def delivery_of(enterprise: Enterprise, vocabulary: dict) -> Delivery:
     areas |= {slug for slug, entry in municipalities.items() if entry.get("region") in whole}
     areas |= {municipalities[slug].get("region") for slug in single} - {None}
     return Delivery(regions=whole, municipalities=single, areas=frozenset(areas))
+
+
+def places_of(area: str | None, vocabulary: dict) -> tuple[str, ...]:
+    """The places a purchase is for, as a `werkgebied` filter sees them: a municipality and
+    its region, or a region and each of its municipalities; none when it names no area."""
+    if not area:
+        return ()
+    municipalities = vocabulary["municipalities"]
+    if area in municipalities:
+        region = municipalities[area].get("region")
+        return (area, region) if region else (area,)
+    return (area, *(slug for slug, entry in municipalities.items() if entry.get("region") == area))
 
 
 def matches(procurement: Procurement, enterprise: Enterprise) -> bool:

@@ -134,6 +134,10 @@ FILTERS: dict[str, Callable] = {
     "json_ld": json_ld,
     "qr_svg": qr_svg,
 }
+# `selectattr('places', 'containing', slug)`: the items whose list holds a value.
+TESTS: dict[str, Callable] = {
+    "containing": lambda values, value: value in values,
+}
 
 
 # ---------------------------------------------------------------- environment
@@ -196,6 +200,7 @@ def make_environment(templates: Path, site: Site, strings: dict[str, Any],
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode)) if bytecode else None,
     )
     env.filters.update(FILTERS)
+    env.tests.update(TESTS)
     parts = Once(env)
 
     @jinja2.pass_context

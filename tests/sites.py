@@ -43,3 +43,10 @@ def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+def copy_calendar_site(destination: Path) -> Path:
+    """The finder fixture with the calendar fixture's extra purchases (see its README)."""
+    copy_site(destination, content=FIXTURES / "finder" / "content")
+    shutil.copytree(FIXTURES / "calendar" / "calendar", destination / "content" / "calendar", dirs_exist_ok=True)
+    return destination
