@@ -13,7 +13,8 @@
   const toggle = finder.querySelector(".finder-toggle");
   const empty = finder.querySelector(".finder-empty");
   const drops = empty.querySelector("[data-drops]");
-  const clearBox = form.querySelector(".finder-clear");
+  const clearButton = form.querySelector(".finder-clear");
+  const doneButton = form.querySelector(".finder-done");
   const rows = [...finder.querySelectorAll("tr[data-categorie]")];
   const sections = [...finder.querySelectorAll("section[data-quarter]")];
   const quarterNav = finder.querySelector(".finder-quarters");
@@ -133,7 +134,8 @@
     const chosen = [...state.values()].reduce((sum, set) => sum + set.size, 0);
     if (total.textContent !== resultsText(visible)) total.textContent = resultsText(visible);
     toggle.textContent = chosen ? fill(strings.toggleCount, { count: chosen }) : strings.toggle;
-    clearBox.hidden = chosen === 0;
+    clearButton.hidden = chosen === 0;
+    doneButton.textContent = visible ? fill(strings.show, { results: resultsText(visible) }) : strings.showNone;
     empty.hidden = visible > 0;
     quarterNav.hidden = visible === 0;
     if (visible === 0) dropLinks(state); else drops.replaceChildren();
@@ -161,10 +163,15 @@
     total.focus();
   });
 
-  toggle.addEventListener("click", () => {
-    const open = toggle.getAttribute("aria-expanded") !== "true";
+  const fold = (open) => {
     toggle.setAttribute("aria-expanded", String(open));
     finder.classList.toggle("is-open", open);
+  };
+  toggle.addEventListener("click", () => fold(toggle.getAttribute("aria-expanded") !== "true"));
+  // On a phone the open filters cover the results; this button folds them away again.
+  doneButton.addEventListener("click", () => {
+    fold(false);
+    total.focus();
   });
 
   finder.querySelector(".finder-static").hidden = true;

@@ -190,6 +190,13 @@ def test_on_a_phone_filters_fold_behind_one_button_and_results_come_first(browse
     page.get_by_label("Catering").uncheck()
     assert toggle.inner_text() == "Filters (2)"
     assert page.evaluate("document.activeElement.value") == "catering"
+    # the open panel ends with a button back to the results, saying how many there are
+    page.get_by_role("button", name="Toon 4 geplande inkopen").click()
+    assert not page.locator("#calendar-filters").is_visible()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.id") == "calendar-count"
+    toggle.click()
+    assert page.locator("#calendar-filters").is_visible()
     toggle.click()
     assert not page.locator("#calendar-filters").is_visible()
     # nothing needs sideways scrolling
@@ -205,6 +212,7 @@ def test_on_a_wide_screen_the_filters_show_without_a_button(browser, calendar_ur
     open_calendar(page, calendar_url)
     assert page.locator("#calendar-filters").is_visible()
     assert not page.locator(".finder-toggle").is_visible()
+    assert not page.locator(".finder-done").is_visible()
     # the table reads as a table: its header row is shown
     assert page.get_by_role("columnheader", name="Passende sociale ondernemers").first.is_visible()
     context.close()
