@@ -51,10 +51,10 @@
   const readForm = () => new Map(names.map((name) => [name,
     new Set(boxes.filter((box) => box.name === name && box.checked).map((box) => box.value))]));
 
-  const passes = (row, state, skip) => {
+  const passes = (row, state) => {
     const offered = facts.get(row);
     for (const [name, chosen] of state) {
-      if (name === skip || chosen.size === 0) continue;
+      if (chosen.size === 0) continue;
       const values = offered[name];
       if (!values.includes("*") && !values.some((value) => chosen.has(value))) return false;
     }
@@ -108,6 +108,7 @@
     for (const details of form.querySelectorAll("details")) {
       if (details.querySelector("input:checked")) details.open = true;
     }
+    // An option's count: the purchases the other filters let through that have it.
     for (const name of names) {
       const others = new Map(state);
       others.delete(name);
