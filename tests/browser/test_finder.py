@@ -300,3 +300,30 @@ def test_screenshots(width, browser, finder_url):
         open_page(page, finder_url + path)
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
     context.close()
+
+
+def test_more_than_a_page_of_matches_shows_them_all_with_show_more(browser, serve_directory, tmp_path):
+    """Matches from every static page, 24 at a time; focus goes to the first card added."""
+    root = copy_site(tmp_path, content=FIXTURES / "finder" / "content")
+    for number in range(30):
+        (root / f"content/enterprises/extra-{number:02d}.yaml").write_text(
+            f"name: Extra Keuken {number:02d}\nsummary: Een extra cateraar voor de test.\nimpact: [minder-armoede]\n"
+            "offerings: [{category: catering, description: Lunch.}]\nlocation: {municipality: breda}\n"
+            "size: startup\nreach: lokaal\nservice_area: []\nreserved_contract_eligible: nee\n"
+            "counts_for_social_return: false\nrecognitions: []\n", encoding="utf-8")
+    build(BuildOptions(source=root, output=root / "output", today=FIXED_TODAY))
+    context = browser.new_context()
+    page = context.new_page()
+    open_page(page, serve_directory(root / "output") + "ondernemers/?categorie=catering&werkgebied=breda")
+    wait_ready(page)
+    assert page.locator(".finder-count").inner_text() == "34 sociale ondernemers"
+    assert page.locator(".finder-list .card").count() == 24
+    assert page.locator(".pagination").is_hidden()
+    more = page.locator(".finder-more-results button")
+    assert more.inner_text() == "Toon meer (10)"
+    more.click()
+    assert page.locator(".finder-list .card").count() == 34
+    assert more.is_hidden()
+    assert page.evaluate("document.activeElement.textContent") == page.locator(".finder-list .card-title a").nth(24).inner_text()
+    assert len(listed(page)) == 34
+    context.close()
