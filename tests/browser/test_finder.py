@@ -327,3 +327,16 @@ def test_more_than_a_page_of_matches_shows_them_all_with_show_more(browser, serv
     assert page.evaluate("document.activeElement.textContent") == page.locator(".finder-list .card-title a").nth(24).inner_text()
     assert len(listed(page)) == 34
     context.close()
+
+
+def test_keyboard_users_can_pass_the_filters_to_the_results(page, finder_url):
+    open_page(page, f"{finder_url}ondernemers/?categorie=catering")
+    wait_ready(page)
+    page.locator("nav.facet-links a").last.focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "finder-skip"
+    assert page.locator(".finder-skip").bounding_box()["height"] > 10  # visible while focused
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    first = page.locator(".finder-list .card-title a").first.inner_text()
+    assert page.evaluate("document.activeElement.textContent") == first
