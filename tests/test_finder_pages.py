@@ -70,6 +70,9 @@ def test_region_pages_and_places_tell_based_here_from_delivering_here(built):
     breda = (output / "gemeenten/breda/index.html").read_text(encoding="utf-8")
     assert "Gevestigd in Breda (1)" in breda and "Levert ook in Breda (4)" in breda
     assert 'href="../../regios/west-brabant/"' in breda
+    overview = (output / "regios/index.html").read_text(encoding="utf-8")
+    assert '<a href="west-brabant/">West-Brabant</a> <span class="count">1 verhaal, 2 ondernemers, 3 leveren er ook' in overview
+    assert '<span class="count">1 ondernemer, 1 levert er ook' in overview
     catering = (output / "categorieen/catering/index.html").read_text(encoding="utf-8")
     assert 'href="west-brabant/">Catering in West-Brabant</a> <span class="count">(4)</span>' in catering
 
