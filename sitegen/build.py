@@ -415,7 +415,8 @@ def copy_assets(source: Path, media: set[str], problems: Problems) -> list[Outpu
 
 
 def sitemap_urls(specs: list[PageSpec]) -> list[str]:
-    return [spec.url for spec in specs if spec.template not in ("redirect.html", "404.html")]
+    return [spec.url for spec in specs if spec.template not in ("redirect.html", "404.html")
+            and not spec.template.endswith(".js")]
 
 
 def remember(cache: BuildCache, options: BuildOptions, started: int, sources: dict, loaded: LoadedContent,

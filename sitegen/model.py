@@ -23,6 +23,7 @@ FACETS = {
     "theme": ("themas", "themes"),
     "category": ("categorieen", "categories"),
     "municipality": ("gemeenten", "municipalities"),
+    "region": ("regios", "regions"),
     "route": ("routes", "routes"),
 }
 
@@ -40,6 +41,11 @@ class Term:
     enterprises: list["Enterprise"] = field(default_factory=list)
     procurements: list["Procurement"] = field(default_factory=list)
     impact: list["ImpactTotal"] = field(default_factory=list)  # themes and routes only
+    # municipalities and regions: the enterprises that deliver here but are based elsewhere
+    # (`enterprises` holds those based here)
+    delivering: list["Enterprise"] = field(default_factory=list)
+    # categories: the regions where enterprises offering it deliver, each a page of its own
+    crossings: list["Crossing"] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -48,6 +54,18 @@ class Term:
     @property
     def search_row(self) -> tuple[str, str, int]:
         return (self.slug, self.label, self.count)
+
+
+@dataclass(eq=False, repr=False)
+class Crossing:
+    """A category in a region: the enterprises offering it that deliver somewhere in the
+    region (Delivery.covers), and its open purchases there; one static page each."""
+
+    category: str
+    region: str
+    url: str
+    enterprises: list["Enterprise"] = field(default_factory=list)
+    procurements: list["Procurement"] = field(default_factory=list)
 
 
 @dataclass
@@ -395,6 +413,7 @@ def build_taxonomies(site: Site) -> dict[str, dict[str, Term]]:
         }
     themes, categories = taxonomies["theme"], taxonomies["category"]
     municipalities, routes = taxonomies["municipality"], taxonomies["route"]
+    regions = taxonomies["region"]
     for case in site.cases:
         for theme in case.themes:
             themes[theme].cases.append(case)
@@ -402,17 +421,46 @@ def build_taxonomies(site: Site) -> dict[str, dict[str, Term]]:
         routes[case.route].cases.append(case)
         for place in _unique(e.municipality for e in case.enterprises):
             municipalities[place].cases.append(case)
+        for region in _unique(site.region_of(e.municipality) for e in case.enterprises):
+            if region in regions:
+                regions[region].cases.append(case)
     for enterprise in site.enterprises:
         for theme in enterprise.impact:
             themes[theme].enterprises.append(enterprise)
         for category in enterprise.categories:
             categories[category].enterprises.append(enterprise)
         municipalities[enterprise.municipality].enterprises.append(enterprise)
+        home = site.region_of(enterprise.municipality)
+        if home in regions:
+            regions[home].enterprises.append(enterprise)
+        for area in sorted(enterprise.delivery.areas):
+            if area in municipalities and area != enterprise.municipality:
+                municipalities[area].delivering.append(enterprise)
+            elif area in regions and area != home:
+                regions[area].delivering.append(enterprise)
     for procurement in site.procurements:
         categories[procurement.category].procurements.append(procurement)
         if procurement.area in municipalities:
             municipalities[procurement.area].procurements.append(procurement)
+        region = site.region_of(procurement.area) if procurement.area else None
+        if region in regions:
+            regions[region].procurements.append(procurement)
+    for category in categories.values():
+        category.crossings = crossings_of(category, list(regions), site)
     return taxonomies
+
+
+def crossings_of(category: Term, regions: list[str], site: Site) -> list[Crossing]:
+    """The regions, in vocabulary order, where at least one enterprise offering this
+    category delivers, each with those enterprises and the category's open purchases there."""
+    crossings = []
+    for region in regions:
+        enterprises = [e for e in category.enterprises if e.delivery.covers(region)]
+        if enterprises:
+            procurements = [p for p in category.procurements
+                            if p.open and p.area and site.region_of(p.area) == region]
+            crossings.append(Crossing(category.slug, region, f"{category.url}{region}/", enterprises, procurements))
+    return crossings
 
 
 def next_change_date(all_cases: list[Case], events: list[Event], today: dt.date) -> dt.date | None:

@@ -27,6 +27,7 @@ from .registry import CONTENT_TYPES
 from .workers import can_fork, fork_map
 
 PAGE_SIZE = 24
+FINDER_DATA = "ondernemers/filters.js"
 STRINGS_FILE = "strings.nl.yaml"
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")
@@ -381,6 +382,8 @@ def plan_pages(site: Site) -> list[PageSpec]:
     specs += paginate(site.cases, "verhalen", "cases.html", {"kind": "cases"})
     specs += item_pages(site, "case")
     specs += paginate(site.enterprises, "ondernemers", "enterprises.html", {"kind": "enterprises"})
+    # The directory's filters read this (finder.js); not a page, so not in the sitemap.
+    specs.append(PageSpec(FINDER_DATA, "finder-data.js", {"kind": "finder-data"}))
     specs += item_pages(site, "enterprise")
     specs.append(PageSpec("organisaties/index.html", "organisations.html", {"kind": "organisations"}))
     specs += item_pages(site, "organisation")
@@ -389,6 +392,9 @@ def plan_pages(site: Site) -> list[PageSpec]:
         specs.append(PageSpec(f"{folder}/index.html", "facet.html", {"kind": "facet", "facet": facet, "terms": terms}))
         specs += [PageSpec(f"{term.url}index.html", "term.html", {"kind": "term", "facet": facet, "item": term})
                   for term in terms]
+        # "Catering in West-Brabant": the directory's question answered without JavaScript
+        specs += [PageSpec(f"{crossing.url}index.html", "crossing.html", {"kind": "crossing", "item": crossing})
+                  for term in terms for crossing in term.crossings]
     # The tips and the stories behind them come through the context, so a new story
     # re-renders this page (site.tips alone would only carry the tips' own text).
     specs.append(PageSpec("tips/index.html", "tips.html", {"kind": "tips", "tips": site.tips}))

@@ -228,3 +228,35 @@ def test_a_build_that_fails_in_memory_leaves_no_half_updated_model(tmp_path):
     editor.write(template, good)
     assert_equals_clean(root, tmp_path, options, cache, "template fixed after a body edit")
     assert "Een nieuwe slotzin." in (root / "output/verhalen/koffiepakketten-lindendal/index.html").read_text(encoding="utf-8")
+
+
+CROSSING = re.compile(r"^categorieen/[^/]+/[^/]+/index\.html$")
+
+
+@pytest.mark.parametrize("edit", ["service_area", "reach", "municipality"])
+@pytest.mark.parametrize("memory", [False, True], ids=["cache-on-disk", "cache-in-memory"])
+def test_where_an_enterprise_delivers_rerenders_exactly_the_pages_that_list_it(tmp_path, memory, edit):
+    """service_area, reach and municipality decide the category-in-region, municipality and
+    region pages an enterprise is on: an edit renders those again, and no other such page."""
+    root, editor, options, cache = sample_site(tmp_path, memory)
+    build(options, cache=cache)
+    before = read_tree(root / "output")
+    kansenpan = root / "content/enterprises/de-kansenpan.yaml"  # catering, Tilburg, three regions
+    if edit == "service_area":
+        assert editor.replace_line(kansenpan, "service_area", "[midden-brabant]")
+    elif edit == "reach":
+        assert editor.replace_line(kansenpan, "reach", "landelijk")
+    else:
+        edit_with_editor(editor, kansenpan, lambda text: text.replace("  municipality: tilburg", "  municipality: breda", 1))
+    result = build(options, cache=cache)
+    rendered = {file.path for file in result.files[:result.rendered]}
+    assert_equals_clean(root, tmp_path, options, cache, edit)
+    after = read_tree(root / "output")
+    changed = {path for path in after if before.get(path) != after[path]}
+    crossings = {path for path in before.keys() | after.keys() if CROSSING.match(path)}
+    # a cross page is rendered again exactly when its bytes change (or it is new)
+    assert {path for path in crossings if path in rendered} == {path for path in crossings if path in changed}
+    assert {path for path in crossings if path in changed}, edit
+    places = {path for path in changed if path.startswith(("gemeenten/", "regios/")) and path.endswith(".html")}
+    assert places and places <= rendered
+    assert "ondernemers/filters.js" in changed and "ondernemers/filters.js" in rendered

@@ -257,11 +257,11 @@ def test_a_template_edit_re_renders_only_the_pages_made_with_it(tmp_path):
     options = BuildOptions(source=root, output=root / "output", today=FIXED_TODAY)
     first = build(options)
     terms = sum(1 for spec_path in (root / "output").rglob("index.html")
-                if spec_path.relative_to(root / "output").parts[0] in ("themas", "categorieen", "gemeenten", "routes")
+                if spec_path.relative_to(root / "output").parts[0] in ("themas", "categorieen", "gemeenten", "regios", "routes")
                 and len(spec_path.relative_to(root / "output").parts) == 3)
     term = root / "templates/term.html"
     editor.write(term, term.read_text(encoding="utf-8") + "{# een opmerking #}\n")
-    assert build(options).rendered == terms  # each theme, category, municipality and route page
+    assert build(options).rendered == terms  # each theme, category, municipality, region and route page
     macros = root / "templates/macros.html"  # imported by nearly every page
     editor.write(macros, macros.read_text(encoding="utf-8") + "{# een opmerking #}\n")
     assert build(options).rendered > first.page_count / 2

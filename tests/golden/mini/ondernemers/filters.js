@@ -1,0 +1,1 @@
+SitegenFinder.receive({"enterprises": ["de-soeppan", "schoon-en-zo"]});
