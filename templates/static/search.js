@@ -812,7 +812,7 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
         const named = labels.filter((other) => other === label).length > 1 ? `${label} (${facet.label})` : label;
         options.push(suggestionLink(index.text.dropFilter(named, total), state.query, selected));
       }
-      return { options, chosen: chosen.length };
+      return options;
     };
 
     const renderNoResults = (result, candidates, correction) => {
@@ -820,20 +820,20 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
       box.append(element("p", "search-empty__title", index.text.noResults(state.query.trim())));
       const hasFilters = [...state.selected.values()].some((slugs) => slugs.size);
       if (hasFilters && candidates.length > 0) {
-        const { options, chosen } = dropOneFilter(candidates);
+        const options = dropOneFilter(candidates);
+        const withoutAll = suggestionLink(index.text.withoutFilters(candidates.length), state.query, new Map());
         if (options.length) {
           box.append(element("p", "search-drop__intro", index.text.dropFilters));
           const list = element("ul", "search-drop");
-          for (const link of options) {
+          for (const link of [...options, withoutAll]) {
             const item = element("li");
             item.append(link);
             list.append(item);
           }
           box.append(list);
-        }
-        if (chosen > 1 || !options.length) {
+        } else {
           const line = element("p");
-          line.append(suggestionLink(index.text.withoutFilters(candidates.length), state.query, new Map()));
+          line.append(withoutAll);
           box.append(line);
         }
       }
@@ -867,6 +867,8 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
       const ticket = ++generation;
       const query = state.query.trim();
       const filtering = [...state.selected.values()].some((slugs) => slugs.size);
+      // While results show, a phone leaves out the introduction and the example hint.
+      root.toggleAttribute("data-searching", Boolean(query || filtering));
       if (!index) {
         resultsBox.setAttribute("aria-busy", "true");
         try {

@@ -196,9 +196,11 @@ def test_an_empty_filtered_search_offers_to_drop_one_filter_at_a_time(desktop, s
     without_veldhoven = len(open_search(desktop, site_url, "?q=catering&omvang=startup"))
     without_startup = len(open_search(desktop, site_url, "?q=catering&werkgebied=veldhoven"))
     assert without_veldhoven and without_startup
+    without_both = len(open_search(desktop, site_url, "?q=catering"))
     assert [(text, href.split("zoeken/")[1]) for text, href in offers] == [
         (f"zonder Veldhoven: {count_text(without_veldhoven)}", "?q=catering&omvang=startup"),
-        (f"zonder Startup: {count_text(without_startup)}", "?q=catering&werkgebied=veldhoven")]
+        (f"zonder Startup: {count_text(without_startup)}", "?q=catering&werkgebied=veldhoven"),
+        (f"Zoek zonder filters ({count_text(without_both)})", "?q=catering")]
     # clicking one gives the count it promised, and keeps the query and the other filter
     open_search(desktop, site_url, "?q=catering&werkgebied=veldhoven&omvang=startup")
     desktop.click(".search-drop a:text-matches('zonder Startup')")
@@ -271,4 +273,35 @@ def test_axe_finds_no_violations_in_each_search_state(browser, site_url, state, 
         page.click("[data-search-filters-toggle]")  # the unfolded filters too
     assert axe_violations(page) == []
     shoot(page, state)
+    context.close()
+
+
+# ---------------------------------------------------------------- the sample site
+
+@pytest.mark.parametrize("query", ["catering west-brabant", "schoonmaak breda", "lunchlezing", "statushouders",
+                                   "cateirng", "handleiding redacteuren"])
+def test_the_editors_guide_is_not_in_the_sample_sites_results(desktop, sample_url, query):
+    links = open_search(desktop, sample_url, f"?q={query}")
+    assert not any("/bijdragen/" in link for link in links)
+    if query != "handleiding redacteuren":
+        assert links
+
+
+def test_the_sample_site_corrects_cateirng_to_catering(desktop, sample_url):
+    links = open_search(desktop, sample_url, "?q=cateirng")
+    assert desktop.text_content(".search-did-you-mean") == "Bedoelde je: catering"
+    assert set(links) == set(open_search(desktop, sample_url, "?q=catering"))
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
+@pytest.mark.parametrize("state", sorted(STATES))
+def test_sample_site_search_states_on_both_screens(browser, sample_url, state, viewport):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    open_search(page, sample_url, STATES[state].replace("veldhoven", "helmond").replace("startup", "gevestigd"))
+    status(page)
+    shoot(page, f"sample-{state}")
+    box = page.locator("#search-results .search-result, #search-results .search-empty").first.bounding_box()
+    assert box["y"] < viewport["height"]  # the first result (or the way out) on the first screen
+    assert axe_violations(page) == []
     context.close()
