@@ -954,7 +954,8 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
       else selected.get(box.name).delete(box.value);
       state = { query: state.query, selected };
       remember(true);
-      run().then(() => document.getElementById(box.id)?.focus());
+      // Focus stays on the checkbox; should its value be gone from the list, on the results.
+      run().then(() => (document.getElementById(box.id) || resultsTitle).focus());
     });
     window.addEventListener("popstate", () => {
       state = readState();
