@@ -12,11 +12,16 @@ from .registry import CONTENT_TYPES, content_type_of
 from .search import SearchDocument
 
 
-def _pairs(site: Site, list_name: str, value) -> list[tuple[str, str]]:
-    """(slug, label) of a facet's values that its vocabulary list holds (a slug or a list)."""
-    slugs = value if isinstance(value, list) else [value]
-    known = site.vocabulary[list_name]
-    return [(slug, site.label(list_name, slug)) for slug in slugs if slug in known]
+def _pairs(site: Site, lists: str | tuple[str, ...], value) -> list[tuple[str, str]]:
+    """(slug, label) of a facet's values that its vocabulary lists hold: a slug or a list
+    of slugs in the item's order, or a set of slugs in the order of the lists."""
+    lists = (lists,) if isinstance(lists, str) else lists
+    if isinstance(value, (set, frozenset)):
+        slugs = [slug for list_name in lists for slug in site.vocabulary[list_name] if slug in value]
+    else:
+        slugs = value if isinstance(value, list) else [value]
+    holder = {slug: list_name for list_name in reversed(lists) for slug in site.vocabulary[list_name]}
+    return [(slug, site.label(holder[slug], slug)) for slug in slugs if slug in holder]
 
 
 def search_documents(site: Site) -> list[SearchDocument]:
@@ -26,7 +31,9 @@ def search_documents(site: Site) -> list[SearchDocument]:
 
 
 def searchable_items(site: Site) -> list[Item]:
-    return [item for content_type in CONTENT_TYPES.values() for item in getattr(site, content_type.site_list)]
+    """Every item but pages for editors (`search: false` in a page's front matter)."""
+    return [item for content_type in CONTENT_TYPES.values() for item in getattr(site, content_type.site_list)
+            if getattr(item, "search", True) is not False]
 
 
 def search_document(site: Site, item: Item, tip_titles: dict[int, str]) -> SearchDocument:
@@ -36,5 +43,5 @@ def search_document(site: Site, item: Item, tip_titles: dict[int, str]) -> Searc
         url=item.url, kind=fields.kind, title=item.title,
         summary=fields.summary(item, site) if fields.summary else item.summary,
         body=fields.body(item, site, tip_titles) if fields.body else item.body_text,
-        facets={facet: _pairs(site, list_name, getattr(item, attribute))
-                for facet, list_name, attribute in fields.facets})
+        facets={facet: _pairs(site, lists, values(item, site) if callable(values) else getattr(item, values))
+                for facet, lists, values in fields.facets})

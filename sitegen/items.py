@@ -274,6 +274,7 @@ class Page(Item):
     title: str = ""
     summary: str = ""
     nav: int | None = None
+    search: bool = True  # False: a page for editors, left out of the site's search
 
 
 # Their public home is model.py, which imports them: template errors name an item's class

@@ -29,9 +29,10 @@ class SearchFields:
     """What feeds an item's search document (indexing.search_document)."""
 
     kind: str  # the document's kind; its label comes from templates/strings.nl.yaml
-    # (facet, vocabulary list, attribute holding a slug or a list of slugs); a facet offers
-    # only values of its list
-    facets: tuple[tuple[str, str, str], ...] = ()
+    # (facet, vocabulary list or lists, values): the values are the attribute of that name
+    # (a slug or a list of slugs) or what a function (item, site) returns (a set of slugs,
+    # taken in vocabulary order); a facet offers only values of its lists
+    facets: tuple[tuple[str, str | tuple[str, ...], str | Callable[[Any, Any], Any]], ...] = ()
     summary: Callable[[Any, Any], str] | None = None  # (item, site) -> text; else the item's summary
     body: Callable[[Any, Any, dict[int, str]], str] | None = None  # (item, site, tip titles); else its Markdown text
 
@@ -222,11 +223,32 @@ def _enterprise_search_body(enterprise: Enterprise, site, tip_titles: dict[int, 
                  enterprise.body_text)
 
 
+def _delivery_areas(enterprise: Enterprise, site) -> frozenset[str]:
+    """Every region and municipality where the enterprise delivers, as `werkgebied` matches
+    it: a municipality holds who delivers in it or in its whole region; a region holds who
+    delivers anywhere in it; a national enterprise is in every one."""
+    return enterprise.delivery.areas
+
+
+def _procurement_areas(procurement: Procurement, site) -> frozenset[str]:
+    """The purchase's area as `werkgebied` matches it, the way the calendar matches
+    enterprises to it: a municipality also counts for its region, a region for each of its
+    municipalities."""
+    municipalities = site.vocabulary["municipalities"]
+    if not procurement.area:
+        return frozenset()
+    if procurement.area in municipalities:
+        return frozenset({procurement.area, municipalities[procurement.area].get("region")} - {None})
+    return frozenset({procurement.area} | {slug for slug, entry in municipalities.items()
+                                           if entry.get("region") == procurement.area})
+
+
 ENTERPRISE = ContentType(
     name="enterprise", folder="enterprises", suffix=".yaml", schema=ENTERPRISE_SCHEMA, model=Enterprise,
     site_list="enterprises", url="ondernemers/{slug}/", template="enterprise.html", body_field="description",
     search=SearchFields("ondernemer", facets=(
         ("thema", "themes", "impact"), ("categorie", "categories", "categories"),
+        ("werkgebied", PLACE_LISTS, _delivery_areas),
         ("gemeente", "municipalities", "municipality"), ("omvang", "sizes", "size"),
         ("erkenning", "recognitions", "recognition_types")), body=_enterprise_search_body),
     scaffold=Scaffold({
@@ -320,7 +342,7 @@ PROCUREMENT = ContentType(
     name="procurement", folder="calendar", suffix=".yaml", schema=PROCUREMENT_SCHEMA, model=Procurement,
     site_list="procurements", url="kalender/#{slug}", attributes={"organisation": "organisation_slug"},
     search=SearchFields(
-        "inkoop", facets=(("categorie", "categories", "category"), ("gemeente", "municipalities", "area")),
+        "inkoop", facets=(("categorie", "categories", "category"), ("werkgebied", PLACE_LISTS, _procurement_areas)),
         summary=lambda procurement, site: procurement.description or _buyer_name(procurement),
         body=lambda procurement, site, tips: " ".join(
             [_buyer_name(procurement), *(site.label("opportunities", o) for o in procurement.opportunities)])),
@@ -390,6 +412,8 @@ PAGE_SCHEMA = Obj("Pagina (content/pages/<naam>.md)", fields={
     "title": Text("Titel", required=True),
     "summary": Text("Korte beschrijving"),
     "nav": Integer("Plaats in het menu onderaan (lager staat eerder)", minimum=0),
+    "search": Boolean("Vindbaar met zoeken op de site (standaard true); zet op false voor een pagina "
+                      "voor redacteuren, zoals de handleiding"),
 })
 
 PAGE = ContentType(name="page", folder="pages", suffix=".md", schema=PAGE_SCHEMA, model=Page, site_list="pages",

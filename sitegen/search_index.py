@@ -26,7 +26,7 @@ KIND_FACET = "soort"
 JS_TEXT_KEYS = (
     "results", "results_one", "results_for", "no_results", "no_results_for", "partial", "did_you_mean",
     "without_filters", "one_word", "browse", "more", "all", "arrow_hint", "clear_filters", "show_all",
-    "show_fewer",
+    "show_fewer", "corrected", "drop_filters", "drop_filter", "filters_count",
 )
 
 

@@ -118,10 +118,13 @@ def test_search_fields_name_what_the_item_and_the_strings_have(content_type, min
     search_strings = next(value for value in _values(strings) if isinstance(value, dict) and "kinds" in value)
     assert content_type.search.kind in search_strings["kinds"]
     item = getattr(mini_site, content_type.site_list)[0]
-    for facet, list_name, attribute in content_type.search.facets:
+    for facet, lists, values in content_type.search.facets:
         assert facet in search_strings["facets"]
-        assert list_name in VOCABULARY_LISTS
-        assert isinstance(getattr(item, attribute), (str, list, type(None)))
+        assert set((lists,) if isinstance(lists, str) else lists) <= set(VOCABULARY_LISTS)
+        if callable(values):
+            assert isinstance(values(item, mini_site), (set, frozenset))
+        else:
+            assert isinstance(getattr(item, values), (str, list, type(None)))
 
 
 def test_sitegen_new_offers_the_types_with_a_scaffold(capsys):

@@ -197,6 +197,10 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
       clearFilters: strings.clear_filters,
       showAll: (n) => fill(strings.show_all, { count: n }),
       showFewer: strings.show_fewer,
+      corrected: (original, query) => fill(strings.corrected, { original, query }),
+      dropFilters: strings.drop_filters,
+      dropFilter: (filter, n) => fill(strings.drop_filter, { filter, results: results(n) }),
+      filtersCount: (n) => fill(strings.filters_count, { count: n }),
     };
   };
 
@@ -280,11 +284,19 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
         }
         known = known || end > start;
       }
+      // The surface words typo tolerance took, with their distance: what "Bedoelde je" offers.
+      found.fuzzyWords = [];
       if (!known && word.length >= FUZZY_MIN_LENGTH) {
         const max = word.length >= 9 ? 2 : 1;
         for (const candidate of this.words) {
           const target = prefix && candidate.length > word.length ? candidate.slice(0, word.length) : candidate;
-          if (editDistance(word, target, max) <= max) add(stem(candidate), MATCH_FUZZY);
+          const distance = editDistance(word, target, max);
+          if (distance <= max) {
+            add(stem(candidate), MATCH_FUZZY);
+            // A completion of the typed start is offered after a word that is itself that close.
+            const whole = target === candidate ? distance : editDistance(word, candidate, max);
+            if (isIndexed(candidate)) found.fuzzyWords.push([whole, candidate]);
+          }
         }
       }
       this.expansions.set(key, found);
@@ -387,10 +399,12 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
     for (const group of groups) {
       const touched = [];
       group.hits = 0;
+      group.strongest = 0;
       for (const [stemmed, strength] of group.expansion) {
         const postings = index.postingsOf(stemmed);
         if (!postings) continue;
         matchedStems.add(stemmed);
+        if (strength > group.strongest) group.strongest = strength;
         const weight = idf(count, postings.ids.length) * strength;
         const { ids, values } = postings;
         for (let i = 0; i < ids.length; i++) {
@@ -402,6 +416,8 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
         }
       }
       group.hits = touched.length;
+      // Found only by typo tolerance: the results are for another word, which the page says.
+      group.fuzzyOnly = group.hits > 0 && group.strongest === MATCH_FUZZY;
       for (const id of touched) {
         score[id] += best[id];
         if (!group.optional) matched[id] += 1;
@@ -455,15 +471,57 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
     return { ids: kept, counts };
   };
 
-  // Closest known words, for "Bedoelde je ...".
-  const suggestWords = (index, word) => {
+  // How often a word's stem occurs (documents), once its postings shard is loaded.
+  const frequency = (index, word) => {
+    const postings = index.postingsOf(stem(word));
+    return postings ? postings.ids.length : 0;
+  };
+  // The best of [distance, word] candidates: closest first, then the most frequent, then the
+  // one nearest in length, then the first in the alphabet.
+  const bestCandidate = (index, word, candidates) => {
+    const ranked = candidates.map(([distance, candidate]) => [distance, -frequency(index, candidate),
+      Math.abs(candidate.length - word.length), candidate]).filter((entry) => entry[1] < 0);
+    ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || (a[3] < b[3] ? -1 : 1));
+    return ranked.length ? ranked[0][3] : null;
+  };
+
+  // Closest known words to one that matched nothing (up to two edits; one for short words).
+  const SUGGEST_CANDIDATES = 12;
+  const suggestWord = async (index, word) => {
+    const max = word.length <= 4 ? 1 : 2;
     const scored = [];
     for (const candidate of index.words) {
-      const distance = editDistance(word, candidate, 2);
-      if (distance <= 2 && candidate !== word) scored.push([distance, candidate]);
+      if (candidate === word || !isIndexed(candidate)) continue;
+      const distance = editDistance(word, candidate, max);
+      if (distance <= max) scored.push([distance, candidate]);
     }
     scored.sort((a, b) => a[0] - b[0] || Math.abs(a[1].length - word.length) - Math.abs(b[1].length - word.length));
-    return scored.slice(0, 3).map((entry) => entry[1]);
+    const candidates = scored.slice(0, SUGGEST_CANDIDATES);
+    await index.loadStems(candidates.map(([, candidate]) => stem(candidate)));
+    return bestCandidate(index, word, candidates);
+  };
+
+  // For "Bedoelde je ...": the word to put in place of each query word that matched nothing
+  // or only through typo tolerance, and the query with those words replaced (stop words kept).
+  // A word still being typed that matches nothing gets none while other words find results.
+  const corrections = async (index, text, groups, found) => {
+    const fixes = new Map();
+    const fuzzy = new Map();
+    for (const group of groups) {
+      if (group.optional) continue;
+      if (group.fuzzyOnly) {
+        const word = bestCandidate(index, group.word, group.expansion.fuzzyWords);
+        if (word) {
+          fixes.set(group.word, word);
+          fuzzy.set(group.word, word);
+        }
+      } else if (group.hits === 0 && !(group.prefix && found)) {
+        const word = await suggestWord(index, group.word);
+        if (word) fixes.set(group.word, word);
+      }
+    }
+    const replaced = (map) => words(text).map((word) => map.get(word) || word).join(" ");
+    return { fixes, query: replaced(fixes), fuzzy, fuzzyQuery: replaced(fuzzy) };
   };
 
   // --- Building the page -------------------------------------------------------------
@@ -568,8 +626,22 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
     const resultsBox = root.querySelector("#search-results");
     const browse = root.querySelector("[data-search-browse]");
     const failedNote = root.querySelector("[data-search-failed]");
+    const toggle = root.querySelector("[data-search-filters-toggle]");
+    const toggleLabel = toggle.textContent.trim();
+    const skip = root.querySelector("[data-search-skip]");
+    const resultsTitle = root.querySelector("#search-results-title");
     for (const node of root.querySelectorAll("[data-search-nojs]")) node.hidden = true;
     form.hidden = false;
+    // On small screens the filters fold behind one button, so the results come first.
+    filters.toggleAttribute("data-folded", true);
+    toggle.addEventListener("click", () => {
+      const folded = filters.toggleAttribute("data-folded");
+      toggle.setAttribute("aria-expanded", String(!folded));
+    });
+    skip.addEventListener("click", (event) => {
+      event.preventDefault();
+      resultsTitle.focus();
+    });
 
     let index = null;
     let generation = 0;
@@ -693,6 +765,9 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
         facetsBox.append(clear);
       }
       filters.hidden = !facetsBox.childElementCount;
+      toggle.hidden = filters.hidden;
+      const chosen = [...state.selected.values()].reduce((sum, slugs) => sum + slugs.size, 0);
+      toggle.textContent = chosen ? index.text.filtersCount(chosen) : toggleLabel;
     };
 
     const suggestionLink = (text, query, selected) => {
@@ -711,26 +786,59 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
       return link;
     };
 
-    const renderNoResults = async (result, total) => {
+    const didYouMean = (correction) => {
+      const line = element("p", "search-did-you-mean", `${index.text.didYouMean} `);
+      line.append(suggestionLink(correction.query, correction.query, state.selected));
+      return line;
+    };
+
+    // For each chosen filter value, the search without just that one, with its count.
+    const dropOneFilter = (candidates) => {
+      const chosen = [];
+      index.facets.forEach((facet) => {
+        for (const slug of state.selected.get(facet.name) || []) {
+          const value = facet.values.find((entry) => entry.slug === slug);
+          chosen.push({ facet, slug, label: value ? value.label : slug });
+        }
+      });
+      const labels = chosen.map((entry) => entry.label);
+      const options = [];
+      for (const { facet, slug, label } of chosen) {
+        const selected = new Map([...state.selected].map(([name, slugs]) => [name, new Set(slugs)]));
+        selected.get(facet.name).delete(slug);
+        const total = filterAndCount(index, candidates, selected).ids.length;
+        if (!total) continue;
+        // The same label in two filters (Breda where based and where delivered) names its filter.
+        const named = labels.filter((other) => other === label).length > 1 ? `${label} (${facet.label})` : label;
+        options.push(suggestionLink(index.text.dropFilter(named, total), state.query, selected));
+      }
+      return options;
+    };
+
+    const renderNoResults = (result, candidates, correction) => {
       const box = element("div", "search-empty");
       box.append(element("p", "search-empty__title", index.text.noResults(state.query.trim())));
       const hasFilters = [...state.selected.values()].some((slugs) => slugs.size);
-      if (hasFilters && total > 0) {
-        const line = element("p");
-        line.append(suggestionLink(index.text.withoutFilters(total), state.query, new Map()));
-        box.append(line);
-      }
-      if (result.groups.length) {
-        const corrected = result.groups.map((group) => {
-          if (group.hits > 0 || group.optional) return group.word;
-          return suggestWords(index, group.word)[0] || null;
-        });
-        if (corrected.every(Boolean) && corrected.join(" ") !== result.groups.map((g) => g.word).join(" ")) {
-          const line = element("p", null, `${index.text.didYouMean} `);
-          const query = corrected.join(" ");
-          line.append(suggestionLink(query, query, state.selected));
+      if (hasFilters && candidates.length > 0) {
+        const options = dropOneFilter(candidates);
+        const withoutAll = suggestionLink(index.text.withoutFilters(candidates.length), state.query, new Map());
+        if (options.length) {
+          box.append(element("p", "search-drop__intro", index.text.dropFilters));
+          const list = element("ul", "search-drop");
+          for (const link of [...options, withoutAll]) {
+            const item = element("li");
+            item.append(link);
+            list.append(item);
+          }
+          box.append(list);
+        } else {
+          const line = element("p");
+          line.append(withoutAll);
           box.append(line);
         }
+      }
+      if (correction && correction.fixes.size) box.append(didYouMean(correction));
+      if (result.groups.length) {
         const single = result.groups.filter((group) => group.hits > 0 && !group.optional);
         if (result.groups.length > 1 && single.length) {
           const line = element("p", null, `${index.text.oneWord} `);
@@ -759,6 +867,8 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
       const ticket = ++generation;
       const query = state.query.trim();
       const filtering = [...state.selected.values()].some((slugs) => slugs.size);
+      // While results show, a phone leaves out the introduction and the example hint.
+      root.toggleAttribute("data-searching", Boolean(query || filtering));
       if (!index) {
         resultsBox.setAttribute("aria-busy", "true");
         try {
@@ -787,11 +897,21 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
       const candidates = result.ids || [...Array(index.count).keys()];
       const { ids, counts } = filterAndCount(index, candidates, state.selected);
       shown = Math.min(PAGE_SIZE, ids.length);
-      await index.loadDocs(ids.slice(0, shown));
+      const [correction] = await Promise.all([
+        query ? corrections(index, state.query, result.groups, ids.length > 0) : null, index.loadDocs(ids.slice(0, shown))]);
       if (ticket !== generation) return;
       lastRun = { ids, matchedStems: result.matchedStems };
+      // Results that came through typo tolerance are said to be for the corrected words.
+      const shownFor = correction && correction.fuzzy.size && ids.length ? correction.fuzzyQuery : query;
 
       const children = [];
+      if (ids.length && correction && correction.fixes.size) {
+        if (correction.fuzzy.size) {
+          const typed = [...correction.fuzzy.keys()].join(" ");
+          children.push(element("p", "search-corrected", index.text.corrected(typed, correction.fuzzyQuery)));
+        }
+        children.push(didYouMean(correction));
+      }
       if (result.partial && ids.length) children.push(element("p", "search-partial", index.text.partial));
       if (ids.length) {
         const list = element("ol", "search-results");
@@ -804,13 +924,12 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
           children.push(more);
         }
       } else {
-        children.push(await renderNoResults(result, candidates.length));
-        if (ticket !== generation) return;
+        children.push(renderNoResults(result, candidates, correction));
       }
       resultsBox.replaceChildren(...children);
       renderFacets(counts);
       if (browse) browse.hidden = ids.length > 0;
-      announce(ids.length ? (query ? index.text.resultsFor(ids.length, query) : index.text.results(ids.length))
+      announce(ids.length ? (query ? index.text.resultsFor(ids.length, shownFor) : index.text.results(ids.length))
         : index.text.noResults(query));
       resultsBox.setAttribute("aria-busy", "false");
     };
@@ -835,7 +954,8 @@ zich zij zijn zo zonder zou zouden`.trim().split(/\s+/));
       else selected.get(box.name).delete(box.value);
       state = { query: state.query, selected };
       remember(true);
-      run().then(() => document.getElementById(box.id)?.focus());
+      // Focus stays on the checkbox; should its value be gone from the list, on the results.
+      run().then(() => (document.getElementById(box.id) || resultsTitle).focus());
     });
     window.addEventListener("popstate", () => {
       state = readState();

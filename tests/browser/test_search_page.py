@@ -423,3 +423,21 @@ def test_the_search_page_says_so_when_the_index_cannot_load(page, site):
     assert page.text_content("[data-search-failed]") == STRINGS["search"]["failed"]
     assert page.is_visible("[data-search-browse]")
     assert result_links(page) == []
+
+
+def test_did_you_mean_prefers_the_more_frequent_of_equally_close_words(watched, tmp_path):
+    documents = [SearchDocument(f"verhalen/boon-{n}/", "verhaal", f"Boon {n}", "Een kantine.", "", {})
+                 for n in range(3)]
+    documents.append(SearchDocument("verhalen/bion/", "verhaal", "Bion", "Een kantane.", "", {}))
+    root = write_site(tmp_path / "frequent", documents)
+    page_url = (root / "zoeken" / "index.html").as_uri()
+    # no match at all (too short for typo tolerance): bion and boon are one edit away, boon is in 3 documents
+    watched.goto(page_url + "?q=bxon%20")
+    result_links(watched)
+    assert watched.text_content(".search-did-you-mean") == "Bedoelde je: boon"
+    # found only by typo tolerance: kantine (3 documents) before kantane (1)
+    watched.goto(page_url + "?q=kantxne%20")
+    assert len(result_links(watched)) == 4
+    assert watched.text_content(".search-did-you-mean") == "Bedoelde je: kantine"
+    assert watched.text_content(".search-corrected") == \
+        "Niets gevonden voor ‘kantxne’. Dit zijn de resultaten voor ‘kantine’."
