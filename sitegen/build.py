@@ -22,7 +22,7 @@ from .errors import BuildFailed, Problem, Problems
 from .feeds import feed_files
 from .indexing import search_document, search_documents, searchable_items
 from .load import LoadedContent, load_content
-from .markdown import link_urls, make_parser, render_bodies
+from .markdown import body_link_problems, link_urls, make_parser, render_bodies
 from .media import media_problem
 from .model import Item, Site, all_items, make_site, with_new_bodies
 from .output import OutputFile, Staging, check_paths, output_token, refuse_foreign_output, update_output
@@ -91,7 +91,9 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
         loaded = load_content(options.source, problems, state.files, state.saved_at - TRUST_WINDOW_NS, sources,
                               workers, links, state.layout)
         valid = validate_content(loaded.files, loaded.media, problems, state.checked)
-        problems.raise_if_errors()
+        if problems.errors:  # the model needs valid files; what does not need it is checked all the same
+            check_without_model(loaded, options.source, problems)
+            problems.raise_if_errors(pending=PENDING_WITHOUT_MODEL)
         model = model_site(valid, options, loaded, state, problems)
         site = model.site
         templates = template_stage(options, site, state, problems, write)
@@ -102,7 +104,7 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
         others = [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
         others += copy_assets(options.source, loaded.media, problems)
         check_paths([OutputFile(spec.path, None, spec.sources) for spec in specs] + others, problems)
-        problems.raise_if_errors()
+        problems.raise_if_errors(pending=PENDING_BEFORE_RENDER)
         result = BuildResult(site, [], problems.warnings, page_count=len(specs), next_change=site.next_change)
         run, index = render_and_index([spec for spec in specs if spec.path in stale], others, model, templates,
                                       values, options, state, problems, result, write, reuse_output)
@@ -134,6 +136,18 @@ def collector_paused() -> Iterator[None]:
 
 # ---------------------------------------------------------------- steps of the pipeline
 
+# What a failed run could not check yet, as the summary line says it (errors.BuildFailed).
+PENDING_WITHOUT_MODEL = "of elke pagina een eigen adres heeft en of alle pagina's met de templates gemaakt kunnen worden"
+PENDING_BEFORE_RENDER = "of alle pagina's met de templates gemaakt kunnen worden"
+
+
+def check_without_model(loaded: LoadedContent, source: Path, problems: Problems) -> None:
+    """When some files are not valid there is no model, but the links in every Markdown body
+    and the media files can be checked without one: all mistakes are reported in one run."""
+    for rel, line, column, message, hint in body_link_problems(loaded.files):
+        problems.error(rel, line, column, message, hint)
+    copy_assets(source, loaded.media, problems)
+
 def model_site(valid: ValidContent, options: BuildOptions, loaded: LoadedContent, state: BuildCache,
                problems: Problems) -> Model:
     """The linked model with every Markdown body as HTML. The model is kept in memory while
@@ -150,9 +164,9 @@ def model_site(valid: ValidContent, options: BuildOptions, loaded: LoadedContent
         site, kept = last, with_new_bodies(last, valid.items)
     else:
         site, kept = make_site(valid.items, config, valid.vocabulary, options.today, options.drafts), None
+    # Broken links are reported with the media and output-path checks that follow.
     render_all_bodies(all_items(site), make_parser(config.raw_html), config.file_links, problems, state.bodies,
                       affordable(options.workers, options.memory_budget_mb), read_markdown(loaded.files))
-    problems.raise_if_errors()
     forget_details(loaded.files)
     return Model(site, kept, key)
 

@@ -136,8 +136,7 @@ def _report_failure(error, err=None) -> int:
     from .errors import format_report
     err = err or sys.stderr
     print(format_report(error.problems), file=err)
-    errors = sum(1 for p in error.problems if p.severity == "error")
-    print(f"{errors} fout(en) gevonden; er is niets geschreven.", file=err)
+    print(error.summary(), file=err)
     return 1
 
 

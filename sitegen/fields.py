@@ -434,12 +434,16 @@ class Media(FieldType):
         checked = Obj(fields={
             "src": Text(required=True), "alt": Text(required=True),
         }).check(value, key_path, ctx)
-        if checked is INVALID:
+        # A missing alt text must not hide a missing image: the file is looked up either way.
+        written = value.get("src") if isinstance(value, dict) else None
+        if not isinstance(written, str) or not written.strip():
             return INVALID
-        src = checked["src"].removeprefix("/").removeprefix("content/")
+        src = written.strip().removeprefix("/").removeprefix("content/")
         if src not in ctx.media:
-            ctx.error(key_path + ("src",), f"afbeelding '{checked['src']}' niet gevonden in content/media/",
+            ctx.error(key_path + ("src",), f"afbeelding '{written.strip()}' niet gevonden in content/media/",
                       did_you_mean(src, ctx.media))
+            return INVALID
+        if checked is INVALID:
             return INVALID
         return {"src": src, "alt": checked["alt"]}
 

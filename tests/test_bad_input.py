@@ -164,7 +164,8 @@ def test_alias_bomb(site, capsys):
 def test_link_to_missing_content_file(site, capsys):
     replace(site, CASE, "[de schoonmaak](schoonmaak-via-de-hoofdaannemer.md)", "[de schoonmaak](schoonmaak.md)")
     assert build_fails(site, capsys) == [
-        f"{CASE}:20:1: error: link naar 'schoonmaak.md': dat bestand bestaat niet in content/ (controleer de bestandsnaam)"]
+        f"{CASE}:20:46: error: link naar 'schoonmaak.md': dat bestand bestaat niet in content/"
+        " (bedoelde je 'schoonmaak-via-de-hoofdaannemer.md'?)"]
 
 
 def test_missing_image(site, capsys):
