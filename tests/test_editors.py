@@ -100,3 +100,66 @@ def test_missing_alt_does_not_hide_a_missing_image(site, capsys):
         f"{ENTERPRISE}:16:7: error: verplicht veld 'logo.alt' ontbreekt",
         f"{ENTERPRISE}:16:13: error: afbeelding 'media/soep.svg' niet gevonden in content/media/"
         " (bedoelde je 'media/soeppan.svg'?)"]
+
+
+# ---------------------------------------------------------------- 2. YAML indentation, in Dutch
+
+def test_one_space_too_many_in_a_mapping(site, capsys):
+    replace(site, CASE, "example: true", 'quote:\n  text: "Goede soep."\n   by: "Kok"\nexample: true')
+    problems, _ = check_fails(site, capsys)
+    assert problems == [f"{CASE}:18:4: error: ongeldige YAML: 'by' springt 1 spatie te ver in"
+                        " (haal 1 spatie weg, zodat 'by' recht onder 'text' staat)"]
+
+
+def test_a_list_item_key_one_space_short(site, capsys):
+    replace(site, CASE, "  - {label: Voedsel gered, value: 800, unit: kg}",
+            "  - label: Voedsel gered\n    value: 800\n   unit: kg")
+    problems, _ = check_fails(site, capsys)
+    assert problems == [f"{CASE}:14:4: error: ongeldige YAML: 'unit' springt 1 spatie te weinig in"
+                        " (hoort 'unit' bij 'impact', zet 4 spaties voor 'unit', net als voor 'label')"]
+
+
+def test_a_dedented_key_is_named_on_its_own_line(site, capsys):
+    replace(site, CASE, "example: true", "contact:\n role: Inkoopadviseur\n  email: inkoop@gemeente-noord.nl\nexample: true")
+    problems, _ = check_fails(site, capsys)
+    assert problems == [f"{CASE}:17:2: error: ongeldige YAML: 'role' springt 1 spatie te weinig in"
+                        " (zet 2 spaties voor 'role', net als voor 'email')"]
+
+
+def test_a_list_item_without_its_dash(site, capsys):
+    replace(site, ENTERPRISE, "    description: Soep en broodjes voor vergaderingen.",
+            "    description: Soep en broodjes voor vergaderingen.\n  category: schoonmaak\n    description: Ramen.")
+    problems, _ = check_fails(site, capsys)
+    assert problems == [f"{ENTERPRISE}:7:3: error: ongeldige YAML: 'category' staat in de lijst 'offerings', maar zonder"
+                        " '- ' (begint hier een nieuw item, schrijf dan '- category:'; hoort 'category' bij het item"
+                        " erboven, zet er dan 4 spaties voor)"]
+
+
+def test_a_key_outside_its_block(site, capsys):
+    replace(site, ENTERPRISE, "  municipality: breda", "  municipality: breda\naddress: Markt 1")
+    problems, _ = check_fails(site, capsys)
+    assert problems == [f"{ENTERPRISE}:9:1: error: 'address' staat buiten het blok 'location'"
+                        " (zet er 2 spaties voor, zodat 'address' bij 'location' hoort)"]
+
+
+BROKEN_YAML = [
+    "title: x\n  y: z\n", "a: @b\n", 'a: "open\n', "a: [1, 2\n", "a: {b: 1\n", "a: b\n- c\n", "a:\n  b: 1\n c: 2\n",
+    "a: `b`\n", 'a: "\\q"\n', "a: *nothing\n", "a: &x 1\nb: &x 2\n", "- a\nb: c\n", "a: b\n---\nc: d\n",
+    "a: !!binary 'not base64 ??'\n", "? [a\n", "a: 'x\n  b: 1\n", "a: 1\n...\nb: 2\n", "a:\n  - b\n  c: 1\n",
+    "%YAML 9.9\n---\na: 1\n", "a: b: c\n", "[a, b]: c\n", "a:\n- b\n - c\n", "a: |\n b\nc\n", "a: >-\n  x\n y: 1\n",
+]
+# Words of PyYAML's and libyaml's messages; none may reach an editor.
+ENGLISH = ("found", "expected", "while", "mapping", "scanning", "parsing", "token", "character", "could not",
+           "allowed", "indicator", "stream", "node", "block end", "directive", "the ")
+
+
+@pytest.mark.parametrize("text", BROKEN_YAML)
+def test_no_pyyaml_english_reaches_an_editor(site, capsys, text):
+    (site / "content/organisations/kapot.yaml").write_text(text, encoding="utf-8")
+    code, out, err = run_cli(capsys, "check", "--source", str(site))
+    assert code == 1 and "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.startswith("content/organisations/kapot.yaml:")]
+    assert lines, err
+    for line in lines:
+        said = line.split(": ", 2)[2].lower()
+        assert not [word for word in ENGLISH if word in said], line
