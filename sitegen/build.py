@@ -90,7 +90,7 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
         workers = affordable(options.workers, options.memory_budget_mb)
         loaded = load_content(options.source, problems, state.files, state.saved_at - TRUST_WINDOW_NS, sources,
                               workers, links, state.layout)
-        valid = validate_content(loaded.files, loaded.media, problems, state.checked)
+        valid = validate_content(loaded.files, loaded.media, problems, state.checked, options.drafts)
         if problems.errors:  # the model needs valid files; what does not need it is checked all the same
             check_without_model(loaded, options.source, problems)
             problems.raise_if_errors(pending=PENDING_WITHOUT_MODEL)
@@ -165,8 +165,10 @@ def model_site(valid: ValidContent, options: BuildOptions, loaded: LoadedContent
     else:
         site, kept = make_site(valid.items, config, valid.vocabulary, options.today, options.drafts), None
     # Broken links are reported with the media and output-path checks that follow.
+    published = {item.source for item in all_items(site)}
+    unpublished = {entry.file.rel.removeprefix("content/") for entry in valid.items if entry.file.rel not in published}
     render_all_bodies(all_items(site), make_parser(config.raw_html), config.file_links, problems, state.bodies,
-                      affordable(options.workers, options.memory_budget_mb), read_markdown(loaded.files))
+                      affordable(options.workers, options.memory_budget_mb), read_markdown(loaded.files), unpublished)
     forget_details(loaded.files)
     return Model(site, kept, key)
 
@@ -270,11 +272,12 @@ def current_documents(site: Site, model: Model, state: BuildCache) -> tuple[list
 
 
 def render_all_bodies(items: list[Item], parser, file_links: bool, problems: Problems, reuse: dict,
-                      workers: int, read_markdown) -> None:
-    """Every item's Markdown as HTML; when many are new (a cold build), shared with forked workers."""
+                      workers: int, read_markdown, unpublished: set[str] = frozenset()) -> None:
+    """Every item's Markdown as HTML; when many are new (a cold build), shared with forked workers.
+    `unpublished`: content files left out (drafts), whose links are named as such."""
     new = sum(1 for item in items if item.body_text != "" and item.source not in reuse)  # "": no body at all
     if workers < 2 or new < BODIES_PARALLEL_MINIMUM:
-        render_bodies(items, parser, file_links, problems, reuse, read_markdown=read_markdown)
+        render_bodies(items, parser, file_links, problems, reuse, read_markdown=read_markdown, unpublished=unpublished)
         return
 
     urls = link_urls(items)
@@ -282,7 +285,8 @@ def render_all_bodies(items: list[Item], parser, file_links: bool, problems: Pro
     def render(chunk: list[Item]) -> tuple[dict, list[Problem]]:
         entries = {item.source: reuse[item.source] for item in chunk if item.source in reuse}
         found = Problems(strict=problems.strict)
-        render_bodies(chunk, parser, file_links, found, entries, read_markdown=read_markdown, urls=urls)
+        render_bodies(chunk, parser, file_links, found, entries, read_markdown=read_markdown, urls=urls,
+                      unpublished=unpublished)
         return entries, found.items
 
     chunks = split(items, workers)

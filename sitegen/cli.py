@@ -8,10 +8,15 @@ import os
 import sys
 
 from . import __version__
+from .arguments import DutchParser
 from .workers import WorkerFailed
 
 # The rest is imported where it is used: a `sitegen build` with nothing to do answers
 # before the pipeline (Jinja, YAML, Markdown, the model) is imported.
+
+# The types `sitegen new` makes (scaffold.new_kinds, which a test holds this to), named
+# here so that parsing the arguments imports no part of the pipeline.
+NEW_KINDS = ("case", "enterprise", "organisation", "procurement", "event", "tip", "page")
 
 
 def _source(path: str) -> str:
@@ -19,14 +24,18 @@ def _source(path: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="sitegen", description="Bouwt de etalage voor sociaal inkopen uit content/ en templates/.")
-    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser = DutchParser(prog="sitegen", description="Bouwt de etalage voor sociaal inkopen uit content/ en templates/.",
+                         example="sitegen check\nsitegen serve\nsitegen new case \"Soep op het stadhuis\"\n"
+                                 "sitegen build --help")
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}", help="toon de versie en stop")
+    commands = parser.add_subparsers(dest="command", metavar="OPDRACHT", title="opdrachten")
 
-    build = commands.add_parser("build", help="bouw de site in output/")
+    build = commands.add_parser("build", help="bouw de site in output/", description="Bouwt de site in output/.",
+                                example="sitegen build\nsitegen build --watch\n"
+                                        "sitegen build --base-url https://www.example.nl/etalage/")
     _common(build)
-    build.add_argument("--output", help="uitvoermap (standaard: <bron>/output)")
-    build.add_argument("--base-url", type=_base_url, help="adres van de site, overschrijft base_url uit site.yaml")
+    build.add_argument("--output", metavar="MAP", help="uitvoermap (standaard: <bron>/output)")
+    build.add_argument("--base-url", type=_base_url, metavar="ADRES", help="adres van de site, overschrijft base_url uit site.yaml")
     build.add_argument("--drafts", action="store_true", help="neem concepten en verhalen met een datum in de toekomst mee")
     build.add_argument("--file-links", action="store_true", help="links eindigen op index.html, om de site vanaf schijf te openen")
     build.add_argument("--max-memory", type=int, default=1000, metavar="MB",
@@ -34,41 +43,52 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--watch", action="store_true",
                        help="blijf kijken: bouw opnieuw zodra je iets in content/ of templates/ opslaat (stoppen: Ctrl+C)")
 
-    check = commands.add_parser("check", help="controleer alle inhoud zonder iets te schrijven")
+    check = commands.add_parser("check", help="controleer alle inhoud zonder iets te schrijven",
+                                description="Controleert alle inhoud en de templates; schrijft niets.",
+                                example="sitegen check\nsitegen check --strict")
     _common(check)
     check.add_argument("--drafts", action="store_true", help="controleer ook concepten als pagina")
 
-    new = commands.add_parser("new", help="maak een nieuw inhoudsbestand met alle velden")
-    new.add_argument("kind", choices=["case", "enterprise", "organisation", "procurement", "event"], help="soort inhoud")
-    new.add_argument("title", help="titel of naam; hieruit komt de bestandsnaam")
-    new.add_argument("--source", default=".", help="bronmap met content/ (standaard: huidige map)")
+    new = commands.add_parser("new", help="maak een nieuw inhoudsbestand met alle velden",
+                              description="Maakt een nieuw bestand in content/ met alle velden en uitleg erbij.",
+                              example='sitegen new case "Soep op het stadhuis"\nsitegen new enterprise "De Soeppan"\n'
+                                      'sitegen new tip "Begin klein"')
+    new.add_argument("kind", choices=NEW_KINDS, metavar="SOORT", help="soort inhoud: " + ", ".join(NEW_KINDS))
+    new.add_argument("title", metavar="TITEL", help="titel of naam; hieruit komt de bestandsnaam")
+    new.add_argument("--source", default=".", metavar="MAP", help="bronmap met content/ (standaard: huidige map)")
 
-    schema = commands.add_parser("schema", help="schrijf JSON Schema's voor hulp in je editor")
-    schema.add_argument("--source", default=".", help="bronmap met content/ (standaard: huidige map)")
-    schema.add_argument("--output", help="map voor de schema's (standaard: <bron>/.vscode/schemas)")
+    schema = commands.add_parser("schema", help="schrijf JSON Schema's voor hulp in je editor",
+                                 description="Schrijft JSON Schema's, zodat VS Code je helpt bij het invullen.",
+                                 example="sitegen schema")
+    schema.add_argument("--source", default=".", metavar="MAP", help="bronmap met content/ (standaard: huidige map)")
+    schema.add_argument("--output", metavar="MAP", help="map voor de schema's (standaard: <bron>/.vscode/schemas)")
 
-    serve = commands.add_parser("serve", help="bouw en bekijk de site op http://127.0.0.1:8000")
+    serve = commands.add_parser("serve", help="bouw en bekijk de site op http://127.0.0.1:8000",
+                                description="Bouwt de site en toont haar in je browser; bouwt opnieuw als je iets opslaat.",
+                                example="sitegen serve\nsitegen serve --port 8001 --open\nsitegen serve --drafts")
     _common(serve)
-    serve.add_argument("--port", type=int, default=8000, help="poort (standaard 8000)")
-    serve.add_argument("--host", default="127.0.0.1", help="adres om op te luisteren (standaard 127.0.0.1)")
-    serve.add_argument("--output", help="uitvoermap (standaard: <bron>/output)")
-    serve.add_argument("--drafts", action="store_true", help="toon ook concepten")
+    serve.add_argument("--port", type=_port, metavar="POORT", default=8000, help="poort (standaard 8000)")
+    serve.add_argument("--host", default="127.0.0.1", metavar="ADRES", help="adres om op te luisteren (standaard 127.0.0.1)")
+    serve.add_argument("--output", metavar="MAP", help="uitvoermap (standaard: <bron>/output)")
+    serve.add_argument("--drafts", action="store_true",
+                       help="toon ook concepten; de site komt dan in een eigen map, niet in output/")
     serve.add_argument("--open", action="store_true", help="open de site in je browser")
 
-    links = commands.add_parser("links", help="controleer alle interne links en ankers in de gebouwde site")
-    links.add_argument("--source", default=".", help="bronmap (standaard: huidige map)")
-    links.add_argument("--output", help="gebouwde site (standaard: <bron>/output)")
-    links.add_argument("--base-url", type=_base_url,
+    links = commands.add_parser("links", help="controleer alle interne links en ankers in de gebouwde site",
+                                description="Controleert alle links binnen de gebouwde site in output/.",
+                                example="sitegen links\nsitegen links --base-url https://www.example.nl/etalage/")
+    links.add_argument("--source", default=".", metavar="MAP", help="bronmap (standaard: huidige map)")
+    links.add_argument("--output", metavar="MAP", help="gebouwde site (standaard: <bron>/output)")
+    links.add_argument("--base-url", type=_base_url, metavar="ADRES",
                        help="adres waarmee de site is gebouwd (standaard: de canonical link van de startpagina)")
     links.add_argument("--file-links", action="store_true", help="de site is gebouwd met --file-links: links naar een map tellen als fout")
 
     inventory = commands.add_parser(
         "inventaris", help="zoek in een crediteurenlijst bij welke sociale ondernemers een organisatie al koopt (tip 1)",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Leest een crediteurenlijst (CSV of .xlsx) en zoekt de sociale ondernemers erin, eerst op "
                     "KvK-nummer, dan op naam.\nZonder --schrijf verandert er niets.",
-        epilog="voorbeeld:\n  sitegen inventaris crediteuren-2025.csv --organisatie gemeente-lindendal\n"
-               "  sitegen inventaris crediteuren-2025.csv --organisatie gemeente-lindendal --schrijf")
+        example="sitegen inventaris crediteuren-2025.csv --organisatie gemeente-lindendal\n"
+                "sitegen inventaris crediteuren-2025.csv --organisatie gemeente-lindendal --schrijf")
     inventory.add_argument("file", metavar="BESTAND", help="crediteurenlijst: .csv (met ; of ,) of .xlsx")
     inventory.add_argument("--organisatie", required=True, metavar="SLUG",
                            help="de organisatie (bestandsnaam in content/organisations/)")
@@ -76,22 +96,23 @@ def main(argv: list[str] | None = None) -> int:
                            help="zet de gevonden ondernemers in de lijst 'suppliers' van de organisatie")
     inventory.add_argument("--bedragen", action="store_true", help="schrijf ook de bedragen per jaar (standaard niet)")
     inventory.add_argument("--jaar", type=int, metavar="JJJJ", help="jaar van de lijst, als er geen kolom Jaar of Datum is")
-    inventory.add_argument("--source", default=".", help="bronmap met content/ (standaard: huidige map)")
+    inventory.add_argument("--source", default=".", metavar="MAP", help="bronmap met content/ (standaard: huidige map)")
 
-    imports = commands.add_parser("import", help="haal inhoud uit een spreadsheet")
+    imports = commands.add_parser("import", help="haal inhoud uit een spreadsheet",
+                                  description="Haalt inhoud uit een spreadsheet.",
+                                  example="sitegen import kalender inkoopplanning-2027.xlsx --organisatie gemeente-lindendal")
     import_kinds = imports.add_subparsers(dest="import_kind", metavar="SOORT", required=True)
     calendar = import_kinds.add_parser(
         "kalender", help="maak kalenderbestanden van een inkoopplanning (tip 4)",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Maakt van een inkoopplanning (.xlsx of CSV) bestanden in content/calendar/.\n"
                     "Zonder --schrijf laat het alleen zien wat er zou veranderen.",
-        epilog="voorbeeld:\n  sitegen import kalender inkoopplanning-2027.xlsx --organisatie gemeente-lindendal\n"
-               "  sitegen import kalender inkoopplanning-2027.xlsx --organisatie gemeente-lindendal --schrijf")
+        example="sitegen import kalender inkoopplanning-2027.xlsx --organisatie gemeente-lindendal\n"
+                "sitegen import kalender inkoopplanning-2027.xlsx --organisatie gemeente-lindendal --schrijf")
     calendar.add_argument("file", metavar="BESTAND", help="inkoopplanning: .xlsx of .csv")
     calendar.add_argument("--organisatie", required=True, metavar="SLUG",
                           help="de organisatie (bestandsnaam in content/organisations/)")
     calendar.add_argument("--schrijf", action="store_true", help="schrijf de bestanden in content/calendar/")
-    calendar.add_argument("--source", default=".", help="bronmap met content/ (standaard: huidige map)")
+    calendar.add_argument("--source", default=".", metavar="MAP", help="bronmap met content/ (standaard: huidige map)")
 
     args = parser.parse_args(argv)
     if args.command is None:
@@ -108,8 +129,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _common(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--source", default=".", help="bronmap met content/ en templates/ (standaard: huidige map)")
+    command.add_argument("--source", default=".", metavar="MAP", help="bronmap met content/ en templates/ (standaard: huidige map)")
     command.add_argument("--strict", action="store_true", help="waarschuwingen tellen als fouten")
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise argparse.ArgumentTypeError(f"'{value}' is geen poort: kies een getal van 1 tot 65535, bijvoorbeeld 8000")
+    return int(value)
 
 
 def _base_url(value: str) -> str:
@@ -261,8 +288,13 @@ def cmd_import(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .serve import serve
+    import dataclasses
+
+    from .serve import drafts_folder, serve
     options = _options(args)
+    if args.drafts and args.output is None:
+        options = dataclasses.replace(options, output=drafts_folder(options.source))
+        print(f"Met concepten: deze voorvertoning staat in {options.output_dir}, niet in output/.", flush=True)
     if _refusal(options):
         return 2
     return serve(options, host=args.host, port=args.port, open_browser=args.open)

@@ -414,7 +414,11 @@ class Obj(FieldType):
                                    did_you_mean(key, self.fields))
         for name, field_type in self.fields.items():
             if value.get(name) is None or (value.get(name) == "" and not field_type.required):
-                if field_type.required:
+                if field_type.required and name in value:  # written without a value, as `sitegen new` leaves it
+                    ctx.error_at_key(key_path + (name,), f"verplicht veld '{_label(key_path + (name,))}' is nog leeg",
+                                     "vul het in; achter het veld staat wat erin hoort")
+                    ok = False
+                elif field_type.required:
                     where = key_path or ()
                     ctx.error(where, f"verplicht veld '{_label(key_path + (name,))}' ontbreekt")
                     ok = False

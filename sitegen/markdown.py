@@ -289,7 +289,7 @@ def link_urls(items) -> dict[str, str]:
 
 
 def render_bodies(items, parser: MarkdownIt, file_links: bool, problems, reuse: dict | None = None,
-                  read_markdown=None, urls: dict[str, str] | None = None) -> None:
+                  read_markdown=None, urls: dict[str, str] | None = None, unpublished: set[str] = frozenset()) -> None:
     """Markdown bodies of model items to HTML, links to content files turned into page URLs.
 
     `reuse` maps an item's source to (key, {target: url}, html, text, problems) from an
@@ -321,7 +321,8 @@ def render_bodies(items, parser: MarkdownIt, file_links: bool, problems, reuse: 
 
             folder = item.source.removeprefix("content/").rsplit("/", 1)[0]
             rendered = render_markdown(parser, item.body_text, folder, resolve)
-            found = link_problems(item.source, item.body_text, item.body_line, folder, rendered.problems, urls)
+            found = link_problems(item.source, item.body_text, item.body_line, folder, rendered.problems, urls,
+                                  unpublished)
             entry = (key, looked_up, rendered.html, rendered.text, found)
             reuse[item.source] = entry
         item.body_html, item.body_text = entry[2], entry[3]
@@ -330,14 +331,20 @@ def render_bodies(items, parser: MarkdownIt, file_links: bool, problems, reuse: 
 
 
 def link_problems(source: str, body: str, body_line: int, folder: str, problems: list[LinkProblem],
-                  urls) -> list[tuple[str, int, int, str, str]]:
+                  urls, unpublished: set[str] = frozenset()) -> list[tuple[str, int, int, str, str]]:
     """(path, line, column, message, hint) per broken link, at the link itself in the file,
-    with the nearest known content file as "bedoelde je"."""
+    with the nearest known content file as "bedoelde je"; a link to a draft says so."""
     lines = body.split("\n")
     taken: set[tuple[int, int]] = set()
     found = []
     for problem in problems:
         line, column = locate_link(lines, problem.line, problem.path, taken)
+        if problem.target in unpublished:
+            found.append((source, body_line + line - 1, column,
+                          f"link naar '{problem.path}': dat is een concept of een verhaal met een datum in de "
+                          "toekomst, en dat wordt nog niet gepubliceerd",
+                          "haal de link weg tot het klaar is, of zet draft: false in dat bestand"))
+            continue
         hint = problem.hint
         close = closest(problem.target, urls) if problem.target else None
         if close:

@@ -6,6 +6,7 @@ Hands on `ValidContent`; the schemas (from `registry.py`, built of the field typ
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,12 +83,47 @@ def check_item(file: SourceFile, ctx: Context) -> dict[str, Any] | None:
     """Validate one parsed file against its schema plus the rules that span fields."""
     content_type = CONTENT_TYPES.get(file.kind)
     checked = (content_type.schema if content_type else SITE_SCHEMA).check(file.data, (), ctx)
+    if file.rel.endswith(".md"):
+        for line, heading in empty_sections(file.markdown()):
+            ctx.problems.warning(file.rel, file.body_line + line - 1, 1, f"de kop '{heading}' heeft nog geen tekst",
+                                 "schrijf er tekst onder, of haal de kop weg")
     if checked is INVALID:
         return None
     before = len(ctx.problems.errors)
     if content_type and content_type.rules:
         content_type.rules(checked, ctx)
     return checked if len(ctx.problems.errors) == before else None
+
+
+_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r" {0,3}(```|~~~)")
+
+
+def empty_sections(body: str) -> list[tuple[int, str]]:
+    """(line in the body, text) of each heading with nothing under it before the next heading
+    of its level or higher, or the end: an outline from `sitegen new` not filled in yet."""
+    found = []
+    open_heading: tuple[int, int, str] | None = None  # (line, level, text) with nothing under it yet
+    fence = None
+    for number, line in enumerate(body.split("\n"), start=1):
+        if fence is not None:
+            if line.strip().startswith(fence):
+                fence = None
+            continue
+        heading = _HEADING.fullmatch(line)
+        if heading:
+            level = len(heading.group(1))
+            if open_heading is not None and level <= open_heading[1]:
+                found.append((open_heading[0], open_heading[2]))
+            open_heading = (number, level, (heading.group(2) or "").strip())
+            continue
+        if line.strip():
+            open_heading = None
+            fence_start = _FENCE.match(line)
+            fence = fence_start.group(1) if fence_start else None
+    if open_heading is not None:
+        found.append((open_heading[0], open_heading[2]))
+    return found
 
 
 def _ref_targets(field_type: FieldType) -> set[str]:
@@ -129,7 +165,7 @@ class ValidContent:
 
 
 def validate_content(files: list[SourceFile], media: set[str], problems: Problems,
-                     reuse: dict[str, tuple] | None = None) -> ValidContent | None:
+                     reuse: dict[str, tuple] | None = None, include_drafts: bool = False) -> ValidContent | None:
     """Check every file; returns None when site.yaml or vocabulary.yaml is unusable.
 
     `reuse` maps a file to (key, data, problems) from an earlier run; the key covers the
@@ -183,6 +219,8 @@ def validate_content(files: list[SourceFile], media: set[str], problems: Problem
                 tips.append(items[-1])
     _check_unique_tips(tips, problems)
     _check_unique_kvk(items, problems)
+    if not include_drafts:
+        _check_required_drafts(items, problems)
     if site_data is None:
         return None
     return ValidContent(site_data, vocabulary, items, media)
@@ -224,3 +262,32 @@ def _check_unique_kvk(items: list[ValidItem], problems: Problems) -> None:
                            "elk KvK-nummer hoort bij één onderneming of organisatie; zoek het juiste nummer op in "
                            "het Handelsregister")
         seen.setdefault(number, item.file.rel)
+
+
+def _check_required_drafts(items: list[ValidItem], problems: Problems) -> None:
+    """A published file cannot do without what a required reference names (a story's buyer):
+    that may not be a draft, which is left out of the site. Other references to a draft are
+    left out with it, as references to unpublished stories are."""
+    drafts = {(item.file.kind, item.file.slug) for item in items if item.data.get("draft")}
+    if not drafts:
+        return
+    for item in items:
+        content_type = CONTENT_TYPES[item.file.kind]
+        if item.data.get("draft"):
+            continue
+        for name, field_type in content_type.schema.fields.items():
+            ref = field_type.item if isinstance(field_type, ListOf) else field_type
+            value = item.data.get(name)
+            slugs = value if isinstance(value, list) else [value]
+            # required: a list of references must keep at least one that is published
+            if not (isinstance(ref, Ref) and field_type.required and slugs
+                    and all((ref.target, slug) in drafts for slug in slugs)):
+                continue
+            target = CONTENT_TYPES[ref.target]
+            line, column = item.file.position((name,))
+            names = "', '".join(slugs)
+            problems.error(item.file.rel, line, column,
+                           f"'{name}' verwijst naar '{names}', maar " +
+                           ("dat is een concept (draft: true)" if len(slugs) == 1 else "dat zijn allemaal concepten (draft: true)"),
+                           f"zet draft: false in {target.source_folder}/{slugs[0]}{target.suffix}, "
+                           "of maak ook dit bestand een concept")

@@ -163,3 +163,260 @@ def test_no_pyyaml_english_reaches_an_editor(site, capsys, text):
     for line in lines:
         said = line.split(": ", 2)[2].lower()
         assert not [word for word in ENGLISH if word in said], line
+
+
+# ---------------------------------------------------------------- 6, 7. serve: a busy port, drafts
+
+def test_a_busy_port_is_one_dutch_line(site):
+    import socket
+
+    from processes import sitegen
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = sitegen("serve", "--source", str(site), "--port", str(port))
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert err.splitlines() == [f"fout: poort {port} is al in gebruik, misschien door een andere 'sitegen serve' "
+                                f"(stop dat programma, of kies een andere poort: sitegen serve --port {port + 1})"]
+    assert not (site / "output").exists()  # said before anything was built
+
+
+def test_a_port_that_is_no_port(site, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        run_cli(capsys, "serve", "--source", str(site), "--port", "99999")
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "sitegen serve: fout: argument --port: '99999' is geen poort: kies een getal van 1 tot 65535, bijvoorbeeld 8000")
+
+
+def test_serve_with_drafts_leaves_output_publishable(site, capsys):
+    import signal
+    import socket
+    import urllib.request
+
+    from processes import sitegen
+    from sites import snapshot
+
+    assert run_cli(capsys, "build", "--source", str(site))[0] == 0
+    before = snapshot(site / "output")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = sitegen("serve", "--source", str(site), "--port", str(port), "--drafts")
+    try:
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if "De site staat op" in line:
+                break
+        assert "niet in output/" in lines[0], lines
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/verhalen/nog-niet-klaar/", timeout=10) as response:
+            assert response.status == 200  # the draft is shown
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert snapshot(site / "output") == before
+    assert not (site / "output/verhalen/nog-niet-klaar").exists()
+
+
+# ---------------------------------------------------------------- 8. help in Dutch, with examples
+
+COMMANDS = [["build"], ["check"], ["new"], ["schema"], ["serve"], ["links"], ["inventaris"], ["import"],
+            ["import", "kalender"]]
+
+
+@pytest.mark.parametrize("command", [[]] + COMMANDS, ids=lambda c: " ".join(c) or "sitegen")
+def test_help_is_dutch_with_an_example(capsys, command):
+    with pytest.raises(SystemExit) as exit_info:
+        run_cli(capsys, *command, "--help")
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("gebruik: sitegen")
+    assert "voorbeeld:\n  sitegen " + (command[0] if command else "") in text
+    assert "-h, --help" in text and "toon deze hulp en stop" in text
+    for english in ("usage:", "positional arguments", "options:", "show this help", "SOURCE", "OUTPUT", "PORT"):
+        assert english not in text
+
+
+def test_an_unknown_command_gets_did_you_mean(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        run_cli(capsys, "bouw")
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "sitegen: fout: 'bouw' ken ik niet; kies uit build, check, new, schema, serve, links, inventaris, import"
+        " (bedoelde je 'build'?)")
+    with pytest.raises(SystemExit):
+        run_cli(capsys, "chek")
+    assert capsys.readouterr().err.splitlines()[-1].endswith("(bedoelde je 'check'?)")
+    with pytest.raises(SystemExit):
+        run_cli(capsys, "new", "verhaal", "Soep")
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "sitegen new: fout: 'verhaal' ken ik niet; kies uit case, enterprise, organisation, procurement, event, tip,"
+        " page (bedoelde je 'case'?)")
+    with pytest.raises(SystemExit):
+        run_cli(capsys, "new")
+    assert capsys.readouterr().err.splitlines()[-1] == "sitegen new: fout: dit ontbreekt nog: SOORT, TITEL"
+
+
+def test_the_kinds_of_new_are_the_scaffolds():
+    from sitegen.cli import NEW_KINDS
+    from sitegen.scaffold import new_kinds
+    assert list(NEW_KINDS) == new_kinds()
+
+
+# ---------------------------------------------------------------- 3, 5. scaffolds publish no placeholder
+
+def new_file(site: Path, capsys, kind: str, title: str) -> Path:
+    code, out, err = run_cli(capsys, "new", kind, title, "--source", str(site))
+    assert code == 0, err
+    return site / out.strip().removeprefix("Nieuw bestand: ")
+
+
+def fill(path: Path, **values: str) -> None:
+    """Put a value after `field:` on its line, as an editor types it before the comment."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for name, value in values.items():
+        at = next(n for n, line in enumerate(lines) if line.startswith(f"{name}:"))
+        lines[at] = f"{name}: {value}  #" + lines[at].split("#", 1)[1] if "#" in lines[at] else f"{name}: {value}"
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_a_new_case_with_only_summary_buyer_enterprises_and_draft_changed_fails_strict(site, capsys):
+    path = new_file(site, capsys, "case", "Soep in de kantine")
+    fill(path, summary="De kantine koopt soep.", buyer="gemeente-noord", enterprises="[de-soeppan]", draft="false")
+    problems, _ = check_fails(site, capsys, "--strict")
+    rel = "content/cases/soep-in-de-kantine.md"
+    filled = "(vul het in; achter het veld staat wat erin hoort)"
+    empty = "heeft nog geen tekst (schrijf er tekst onder, of haal de kop weg)"
+    assert problems == [
+        f"{rel}:7:1: error: verplicht veld 'category' is nog leeg {filled}",
+        f"{rel}:8:1: error: verplicht veld 'route' is nog leeg {filled}",
+        f"{rel}:32:1: error: de kop 'Aanleiding' {empty}",
+        f"{rel}:35:1: error: de kop 'Aanpak' {empty}",
+        f"{rel}:38:1: error: de kop 'Resultaat' {empty}",
+        f"{rel}:41:1: error: de kop 'Wat werkte en wat schuurde' {empty}",
+        f"{rel}:44:1: error: de kop 'Tip voor collega's' {empty}",
+    ]
+
+
+def test_new_event_and_new_organisation_unchanged_fail_check(site, capsys):
+    new_file(site, capsys, "event", "Lunch over inkoop")
+    new_file(site, capsys, "organisation", "Gemeente West")
+    problems, _ = check_fails(site, capsys, "--strict")
+    filled = "(vul het in; achter het veld staat wat erin hoort)"
+    assert problems == [
+        f"content/events/lunch-over-inkoop.md:3:1: error: verplicht veld 'kind' is nog leeg {filled}",
+        f"content/events/lunch-over-inkoop.md:4:1: error: verplicht veld 'start' is nog leeg {filled}",
+        f"content/organisations/gemeente-west.yaml:2:1: error: verplicht veld 'type' is nog leeg {filled}",
+    ]
+
+
+@pytest.mark.parametrize("kind", ["case", "enterprise", "organisation", "procurement", "event", "tip", "page"])
+def test_a_new_file_filled_in_only_where_required_publishes_no_example(site, capsys, kind):
+    import datetime as dt
+
+    from sitegen.build import BuildOptions, build
+
+    before = build(BuildOptions(source=site, today=dt.date.today()), write=False).site
+    path = new_file(site, capsys, kind, "Nieuw stuk")
+    required = {"case": dict(summary="Kort.", buyer="gemeente-noord", enterprises="[de-soeppan]", category="catering",
+                             route="enkelvoudig-onderhands"),
+                "enterprise": dict(summary="Kort.", impact="[inclusieve-arbeidsmarkt]",
+                                   offerings="[{category: catering, description: Soep}]", location="{municipality: breda}"),
+                "organisation": dict(type="gemeente"),
+                "procurement": dict(organisation="gemeente-noord", category="catering", expected="2027-Q3"),
+                "event": dict(kind="lunchlezing", start="2027-02-01T12:00"),
+                "tip": dict(summary="Kort."), "page": dict()}[kind]
+    fill(path, draft="false", **required)
+    if kind == "case":
+        text = path.read_text(encoding="utf-8")
+        for heading in ("Aanleiding", "Aanpak", "Resultaat", "Wat werkte en wat schuurde", "Tip voor collega's"):
+            text = text.replace(f"## {heading}\n", f"## {heading}\n\nTekst.\n")
+        path.write_text(text, encoding="utf-8")
+    code, out, err = run_cli(capsys, "check", "--source", str(site), "--strict")
+    assert code == 0, err
+    after = build(BuildOptions(source=site, today=dt.date.today()), write=False)
+    assert after.warnings == []
+    assert [(t.label, t.unit, t.total) for t in after.site.impact_overall] == \
+        [(t.label, t.unit, t.total) for t in before.impact_overall]  # no example figure in the totals
+    pages = b"".join(f.content for f in after.files if f.path.endswith(".html") and b"Nieuw stuk" in (f.content or b""))
+    assert pages  # it is published
+    for example in ("inkoop@organisatie.nl", "Werkplekken", "10.000", "Opgave leverancier", "Schrijf hier",
+                    "Beschrijf de onderneming", "Redactie", "Stadhuis, zaal 2", "Rolstoeltoegankelijk", "[//]"):
+        assert example.encode() not in pages, example
+
+
+# ---------------------------------------------------------------- 4. drafts of every type
+
+DRAFTS = {"enterprise": ("content/enterprises/schoon-en-zo.yaml", "ondernemers/schoon-en-zo/", "Schoon &amp; Zo"),
+          "organisation": ("content/organisations/provincie-midden.yaml", "organisaties/provincie-midden/",
+                           "Provincie Midden"),
+          "event": ("content/events/lunchlezing-soep.md", "bijeenkomsten/lunchlezing-soep/", "Lunchlezing over soep"),
+          "procurement": ("content/calendar/drukwerk-jaarverslag.yaml", "", "Drukwerk jaarverslag"),
+          "tip": ("content/tips/1-inventariseer.md", "tips/1-inventariseer/", None),
+          "page": ("content/pages/over.md", "over/", None)}
+
+
+@pytest.mark.parametrize("kind", sorted(DRAFTS))
+def test_draft_true_works_for_every_type(site, capsys, kind):
+    import datetime as dt
+
+    from sitegen.build import BuildOptions, build
+    from sitegen.registry import CONTENT_TYPES
+
+    rel, url, name = DRAFTS[kind]
+    path = site / rel
+    if kind == "organisation":
+        path.write_text("name: Provincie Midden\ntype: gemeente\nexample: true\n", encoding="utf-8")
+    if kind == "enterprise":  # the story names it in a link of its text too
+        replace(site, OTHER_CASE, "[Schoon & Zo](../enterprises/schoon-en-zo.yaml)", "een sociale onderneming")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("example: true", "example: true\ndraft: true", 1) if "example: true" in text
+                    else text.replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
+    with_drafts = build(BuildOptions(source=site, drafts=True, today=dt.date(2026, 11, 26)), write=False)
+    listed = getattr(with_drafts.site, CONTENT_TYPES[kind].site_list)
+    assert any(item.source == rel for item in listed)
+    result = build(BuildOptions(source=site, today=dt.date(2026, 11, 26)))
+    assert result.warnings == []
+    assert not [item for item in getattr(result.site, CONTENT_TYPES[kind].site_list) if item.source == rel]
+    output = site / "output"
+    if url:
+        assert not (output / url).exists()
+    everything = b"".join(p.read_bytes() for p in output.rglob("*") if p.is_file() and p.suffix in (".html", ".xml", ".js", ".ics"))
+    if name:
+        assert name.encode() not in everything, f"{rel} is still shown"
+    if url:
+        assert f'/{url}"'.encode() not in everything and f"/{url}<".encode() not in everything
+    if kind == "enterprise":  # no matches, no place in the totals
+        assert all(item.slug != "schoon-en-zo" for p in result.site.procurements for item in p.matches)
+
+
+def test_a_required_reference_may_not_be_a_draft(site, capsys):
+    replace(site, "content/organisations/waterschap-zuid.yaml", "example: true", "example: true\ndraft: true")
+    replace(site, ENTERPRISE, "example: true", "example: true\ndraft: true")
+    problems, _ = check_fails(site, capsys)
+    hint = "(zet draft: false in content/organisations/waterschap-zuid.yaml, of maak ook dit bestand een concept)"
+    assert problems == [
+        f"content/calendar/drukwerk-jaarverslag.yaml:2:15: error: 'organisation' verwijst naar 'waterschap-zuid',"
+        f" maar dat is een concept (draft: true) {hint}",
+        f"{OTHER_CASE}:5:8: error: 'buyer' verwijst naar 'waterschap-zuid', maar dat is een concept (draft: true) {hint}",
+        f"{CASE}:6:14: error: 'enterprises' verwijst naar 'de-soeppan', maar dat is een concept (draft: true)"
+        " (zet draft: false in content/enterprises/de-soeppan.yaml, of maak ook dit bestand een concept)",
+        "content/cases/verhaal-uit-de-toekomst.md:6:14: error: 'enterprises' verwijst naar 'de-soeppan', maar dat is"
+        " een concept (draft: true) (zet draft: false in content/enterprises/de-soeppan.yaml, of maak ook dit bestand"
+        " een concept)",
+    ]
+    assert run_cli(capsys, "check", "--source", str(site), "--drafts")[0] == 0
+
+
+def test_a_link_to_a_draft_says_so(site, capsys):
+    replace(site, "content/enterprises/schoon-en-zo.yaml", "example: true", "example: true\ndraft: true")
+    problems, _ = check_fails(site, capsys)
+    assert problems == [
+        f"{OTHER_CASE}:16:34: error: link naar '../enterprises/schoon-en-zo.yaml': dat is een concept of een verhaal"
+        " met een datum in de toekomst, en dat wordt nog niet gepubliceerd (haal de link weg tot het klaar is, of zet"
+        " draft: false in dat bestand)"]
