@@ -67,11 +67,13 @@ class Templates:
     digests: dict[str, str]  # template name -> digest of its source
 
 
-def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = None) -> BuildResult:
+def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = None,
+          progress: Callable[[str, int], None] = lambda stage, count: None) -> BuildResult:
     """Build the site; raises BuildFailed with every problem when anything is wrong.
 
     `cache` is the state a long-running caller (serve, build --watch) keeps in memory; without
-    it, the state of the last build is read from the user's cache folder."""
+    it, the state of the last build is read from the user's cache folder. `progress` hears
+    each stage as it starts, in Dutch, with how many things it handles."""
     with collector_paused():
         started = time.time_ns()
         problems = Problems(strict=options.strict)
@@ -88,12 +90,15 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
         if reuse_output and stats_prove_unchanged(sources, state.sources, state.saved_at, state.racy):
             return unchanged_result({**state.summary, "files": len(state.outputs)})
         workers = affordable(options.workers, options.memory_budget_mb)
+        progress("bestanden inlezen", len(sources))
         loaded = load_content(options.source, problems, state.files, state.saved_at - TRUST_WINDOW_NS, sources,
                               workers, links, state.layout)
+        progress("inhoud controleren", len(loaded.files))
         valid = validate_content(loaded.files, loaded.media, problems, state.checked, options.drafts)
         if problems.errors:  # the model needs valid files; what does not need it is checked all the same
             check_without_model(loaded, options.source, problems)
             problems.raise_if_errors(pending=PENDING_WITHOUT_MODEL)
+        progress("verbanden en teksten", len(valid.items))
         model = model_site(valid, options, loaded, state, problems)
         site = model.site
         templates = template_stage(options, site, state, problems, write)
@@ -106,12 +111,14 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
         check_paths([OutputFile(spec.path, None, spec.sources) for spec in specs] + others, problems)
         problems.raise_if_errors(pending=PENDING_BEFORE_RENDER)
         result = BuildResult(site, [], problems.warnings, page_count=len(specs), next_change=site.next_change)
+        progress("pagina's en zoekindex maken", len(stale))
         run, index = render_and_index([spec for spec in specs if spec.path in stale], others, model, templates,
                                       values, options, state, problems, result, write, reuse_output)
         result.files = [OutputFile(f.path, f.content, f.sources) for f in run.files] + \
             [OutputFile(spec.path, None, spec.sources) for spec in specs if spec.path not in stale] + others + index
         result.rendered = len(run.files)
         if write:
+            progress("bestanden schrijven", len(result.files))
             if reuse_output:
                 stats = update_output(result.files, options.output_dir, set(state.outputs))
                 result.written, result.unchanged, result.removed = stats.written, stats.unchanged, stats.removed

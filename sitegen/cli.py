@@ -120,12 +120,28 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return COMMANDS[args.command](args)
+    except OSError as error:  # the file system refused: say what and where, in one line
+        print(f"fout: {os_problem(error)}", file=sys.stderr)
+        return 1
     except WorkerFailed as error:  # a bug, not the content: one line, not a traceback
         if error.kind == "OutputError":  # a full disk while a worker wrote its pages
             print(f"fout: {error.message}", file=sys.stderr)
         else:
             print(f"interne fout in een hulpproces: {error}", file=sys.stderr)
         return 1
+
+
+def os_problem(error: OSError) -> str:
+    """An error of the file system in Dutch, with the path it concerns and what to do."""
+    import errno
+    where = f" ({error.filename})" if error.filename else ""
+    said = {errno.EACCES: "je hebt geen toestemming om hier te schrijven of te lezen",
+            errno.EPERM: "je hebt geen toestemming om hier te schrijven of te lezen",
+            errno.ENOSPC: "de schijf is vol", errno.EROFS: "deze schijf is alleen-lezen",
+            errno.ENOENT: "dit bestand of deze map bestaat niet"}.get(error.errno)
+    if said is None:
+        said = f"het besturingssysteem weigert dit (foutcode {errno.errorcode.get(error.errno, error.errno)})"
+    return f"{said}{where}; controleer de map, of kies een andere met --source of --output"
 
 
 def _common(command: argparse.ArgumentParser) -> None:
@@ -178,6 +194,16 @@ def _next_change(next_change, out=None) -> None:
         print(f"De uitvoer verandert op {next_change.isoformat()}: bouw de site dan opnieuw.", file=out or sys.stdout)
 
 
+def _no_site(options) -> bool:
+    """Says so in one line when the source folder holds no site: before any stage runs."""
+    if (options.source / "content").is_dir():
+        return False
+    where = "bestaat niet" if not options.source.exists() else "heeft geen map content/"
+    print(f"fout: de map {options.source} {where} (ga in de terminal naar de map van de site, "
+          "of geef die op met --source)", file=sys.stderr)
+    return True
+
+
 def _refusal(options) -> int:
     """Exit code 2 with the reason when the output folder is not sitegen's to write, else 0."""
     from .output import output_refusal
@@ -190,6 +216,8 @@ def _refusal(options) -> int:
 
 def cmd_build(args) -> int:
     options = _options(args)
+    if _no_site(options):
+        return 1
     if _refusal(options):
         return 2
     if args.watch:
@@ -211,33 +239,84 @@ def cmd_build(args) -> int:
 
 def build_and_report(options, out, err) -> int:
     """Build, print what happened to `out` and `err`, and return the exit code."""
+    import time
+
     from .build import BuildFailed, build
     from .output import OutputError, OutputRefused
+    started = time.monotonic()
+    progress = Progress(err, started)
     try:
-        result = build(options)
+        result = build(options, progress=progress)
     except BuildFailed as error:
+        progress.clear()
         return _report_failure(error, err)
     except OutputError as error:
+        progress.clear()
         print(f"fout: {error}", file=err)
         return 2 if isinstance(error, OutputRefused) else 1
+    progress.clear()
+    took = _duration(time.monotonic() - started)
     _report_warnings(result, err)
     if result.site is None:
         print(f"Niets veranderd sinds de vorige keer: {result.page_count} pagina's in {options.output_dir}.", file=out)
     else:
         print(f"{result.page_count} pagina's in {options.output_dir}: {result.rendered} opnieuw gemaakt, "
-              f"{result.written} bestanden geschreven, {result.unchanged} ongewijzigd.", file=out)
+              f"{result.written} bestanden geschreven, {result.unchanged} ongewijzigd; klaar in {took}.", file=out)
     _next_change(result.next_change, out)
     return 0
 
 
+def _duration(seconds: float) -> str:
+    """A duration as Dutch writes it: '0,4 s', '12 s', '1 min 5 s'."""
+    if seconds < 10:
+        return f"{seconds:.1f} s".replace(".", ",")
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    return f"{int(seconds // 60)} min {int(seconds % 60)} s"
+
+
+class Progress:
+    """The stage a build is in, and how many things it handles, on one line of a terminal;
+    only once the build has taken longer than PROGRESS_AFTER seconds, and never in a log."""
+
+    def __init__(self, stream, started: float):
+        self.stream, self.started, self.shown = stream, started, 0
+
+    def __call__(self, stage: str, count: int) -> None:
+        import time
+        if not getattr(self.stream, "isatty", lambda: False)() or time.monotonic() - self.started < PROGRESS_AFTER:
+            return
+        text = f"{stage}: {count} ({_duration(time.monotonic() - self.started)})"
+        self.stream.write("\r" + text.ljust(self.shown))
+        self.stream.flush()
+        self.shown = len(text)
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * self.shown + "\r")
+            self.stream.flush()
+            self.shown = 0
+
+
+PROGRESS_AFTER = 2.0  # seconds of silence a terminal user accepts before wanting to know what happens
+
+
 def cmd_check(args) -> int:
     from .build import BuildFailed, build
+    options = _options(args)
+    if _no_site(options):
+        return 1
     try:
-        result = build(_options(args), write=False)
+        result = build(options, write=False)
     except BuildFailed as error:
         return _report_failure(error)
     _report_warnings(result)
-    print(f"Alles in orde: {result.page_count} pagina's gecontroleerd.")
+    warnings = len(result.warnings)
+    if warnings:
+        print(f"Geen fouten: {result.page_count} pagina's gecontroleerd, met {warnings} "
+              f"waarschuwing{'en' if warnings != 1 else ''} (zie hierboven; met --strict tellen ze als fout).")
+    else:
+        print(f"Alles in orde: {result.page_count} pagina's gecontroleerd.")
     return 0
 
 
@@ -249,7 +328,7 @@ def cmd_new(args) -> int:
     try:
         path = new_item(Path(_source(args.source)), args.kind, args.title, dt.date.today())
     except ScaffoldError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"fout: {error}", file=sys.stderr)
         return 1
     print(f"Nieuw bestand: {path}")
     return 0
@@ -292,6 +371,8 @@ def cmd_serve(args) -> int:
 
     from .serve import drafts_folder, serve
     options = _options(args)
+    if _no_site(options):
+        return 1
     if args.drafts and args.output is None:
         options = dataclasses.replace(options, output=drafts_folder(options.source))
         print(f"Met concepten: deze voorvertoning staat in {options.output_dir}, niet in output/.", flush=True)

@@ -3,6 +3,7 @@ the fix; scaffolds that do not publish placeholders; drafts of every type; help 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -420,3 +421,113 @@ def test_a_link_to_a_draft_says_so(site, capsys):
         f"{OTHER_CASE}:16:34: error: link naar '../enterprises/schoon-en-zo.yaml': dat is een concept of een verhaal"
         " met een datum in de toekomst, en dat wordt nog niet gepubliceerd (haal de link weg tot het klaar is, of zet"
         " draft: false in dat bestand)"]
+
+
+# ---------------------------------------------------------------- 8. build says how long, and where it is
+
+class Terminal:
+    """A stream that says it is a terminal, and keeps what was written to it."""
+
+    def __init__(self, tty: bool = True):
+        self.tty, self.parts = tty, []
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+
+    def flush(self) -> None:
+        pass
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_a_long_build_shows_its_stage_in_a_terminal_only(site, monkeypatch, tty):
+    import sitegen.cli as cli
+    from sitegen.config import BuildOptions
+
+    monkeypatch.setattr(cli, "PROGRESS_AFTER", 0.0)  # as if each stage began after two seconds
+    out, err = Terminal(tty=False), Terminal(tty=tty)
+    assert cli.build_and_report(BuildOptions(source=site), out, err) == 0
+    if tty:
+        assert err.parts[0].startswith("\rbestanden inlezen: ")
+        shown = [part.split(": ")[0].strip("\r ") for part in err.parts if ": " in part]
+        assert shown == ["bestanden inlezen", "inhoud controleren", "verbanden en teksten", "pagina's en zoekindex maken",
+                         "bestanden schrijven"]
+        assert err.text.endswith("\r")  # the line is wiped before the summary
+    else:
+        assert "\r" not in err.text
+    assert re.search(r"0 ongewijzigd; klaar in [0-9]+,[0-9] s\.\n", out.text), out.text
+
+
+def test_a_quick_build_in_a_terminal_shows_no_progress(site):
+    import sitegen.cli as cli
+    from sitegen.config import BuildOptions
+
+    out, err = Terminal(tty=False), Terminal()
+    assert cli.build_and_report(BuildOptions(source=site), out, err) == 0
+    assert err.text == ""
+
+
+def test_check_counts_its_warnings(site, capsys):
+    replace(site, ENTERPRISE, "size: startup", "size: startup\nwebsite_url: https://example.nl\nfax: 1")
+    code, out, err = run_cli(capsys, "check", "--source", str(site))
+    assert code == 0
+    assert out.strip() == ("Geen fouten: 33 pagina's gecontroleerd, met 2 waarschuwingen (zie hierboven; met --strict"
+                           " tellen ze als fout).")
+    assert len(err.strip().splitlines()) == 2
+
+
+# ---------------------------------------------------------------- 6. expected failures: one Dutch line
+
+@pytest.mark.parametrize("command", ["build", "check", "serve"])
+def test_a_folder_without_a_site_is_one_line(tmp_path, capsys, command):
+    code, out, err = run_cli(capsys, command, "--source", str(tmp_path / "nergens"))
+    assert code == 1
+    assert err.splitlines() == [f"fout: de map {tmp_path / 'nergens'} bestaat niet (ga in de terminal naar de map van"
+                                " de site, of geef die op met --source)"]
+    (tmp_path / "leeg").mkdir()
+    code, out, err = run_cli(capsys, command, "--source", str(tmp_path / "leeg"))
+    assert code == 1 and err.splitlines() == [f"fout: de map {tmp_path / 'leeg'} heeft geen map content/ (ga in de"
+                                              " terminal naar de map van de site, of geef die op met --source)"]
+
+
+def test_an_address_that_is_not_this_computers_is_one_line(site):
+    from processes import sitegen
+
+    process = sitegen("serve", "--source", str(site), "--host", "10.255.255.1", "--port", "8000")
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert err.splitlines() == ["fout: het adres '10.255.255.1' hoort niet bij deze computer (laat --host weg, dan is het"
+                                " 127.0.0.1)"]
+
+
+def test_new_page_and_new_tip(site, capsys):
+    code, out, err = run_cli(capsys, "new", "page", "Over ons", "--source", str(site))
+    assert (code, out, err) == (0, "Nieuw bestand: content/pages/over-ons.md\n", "")
+    code, out, err = run_cli(capsys, "new", "tip", "Begin klein", "--source", str(site))
+    assert (code, out, err) == (0, "Nieuw bestand: content/tips/2-begin-klein.md\n", "")
+    assert (site / "content/tips/2-begin-klein.md").read_text(encoding="utf-8").startswith(
+        "---\nnumber: 2  # Nummer van de tip, 1 tot 5 (verplicht)\ntitle: \"Begin klein\"")
+    for number in (3, 4, 5):
+        assert run_cli(capsys, "new", "tip", f"Tip {number}", "--source", str(site))[0] == 0
+    code, out, err = run_cli(capsys, "new", "tip", "Nog een", "--source", str(site))
+    assert code == 1
+    assert err == "fout: er zijn al 5 tips (1 tot 5); pas een bestaande tip aan in content/tips\n"
+
+
+def test_a_file_system_refusal_is_one_line(site, capsys, monkeypatch):
+    import errno
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "write_text", refuse)
+    code, out, err = run_cli(capsys, "new", "case", "Soep", "--source", str(site))
+    assert code == 1
+    assert err.splitlines() == [f"fout: je hebt geen toestemming om hier te schrijven of te lezen ({site}/content/cases/"
+                                "soep.md); controleer de map, of kies een andere met --source of --output"]
