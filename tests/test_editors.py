@@ -531,3 +531,25 @@ def test_a_file_system_refusal_is_one_line(site, capsys, monkeypatch):
     assert code == 1
     assert err.splitlines() == [f"fout: je hebt geen toestemming om hier te schrijven of te lezen ({site}/content/cases/"
                                 "soep.md); controleer de map, of kies een andere met --source of --output"]
+
+
+# ---------------------------------------------------------------- 9. the guide's set-up
+
+def test_the_guides_set_up_covers_powershell_macos_and_linux_without_a_beheerder():
+    from sites import REPO
+
+    guide = (REPO / "content/pages/bijdragen.md").read_text(encoding="utf-8")
+    set_up = guide.split("## Eenmalig: je computer klaarmaken", 1)[1].split("\n## ", 1)[0]
+    for system in ("### Windows (PowerShell)", "### macOS", "### Linux", "### Elke keer dat je een nieuwe terminal opent"):
+        assert system in set_up
+    windows = set_up.split("### Windows (PowerShell)", 1)[1].split("### macOS", 1)[0]
+    assert "py -m venv .venv" in windows and ".venv\\Scripts\\Activate.ps1" in windows
+    assert ". .venv/bin/activate" not in windows  # that is for macOS and Linux only
+    linux = set_up.split("### Linux", 1)[1].split("###", 1)[0]
+    # the commands followed, in this order, in a fresh clone on Linux (see the report of issue 14)
+    steps = ["python3 -m venv .venv", ". .venv/bin/activate", "python -m pip install -e .", "sitegen --version",
+             "sitegen check"]
+    at = [linux.index(step) for step in steps]
+    assert at == sorted(at)
+    needs = guide.split("## Wat heb je nodig?", 1)[1].split("\n## ", 1)[0]
+    assert "beheerder" not in needs + set_up and "python -m sitegen" not in guide
