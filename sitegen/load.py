@@ -288,6 +288,9 @@ def _load_file(path: Path, rel: str, kind: str, slug: str, problems: Problems,
             return item
         yaml_text, item.body, item.body_line = split
         line_offset = 1
+        for line, heading in empty_sections(item.body):  # an outline from `sitegen new` not filled in yet
+            problems.warning(rel, item.body_line + line - 1, 1, f"de kop '{heading}' heeft nog geen tekst",
+                             "schrijf er tekst onder, of haal de kop weg")
     body_field = markdown_field(kind)
     try:
         # Positions are only for messages: parsed again when one is needed (see SourceFile),
@@ -334,6 +337,37 @@ def split_front_matter(text: str) -> tuple[str, str, int] | str:
             body = "\n".join(lines[index + 1:])
             return front, body, index + 2
     return "de kop (front matter) is niet afgesloten met '---'"
+
+
+_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r" {0,3}(```|~~~)")
+
+
+def empty_sections(body: str) -> list[tuple[int, str]]:
+    """(line in the body, text) of each heading with nothing under it before the next heading
+    of its level or higher, or the end: an outline from `sitegen new` not filled in yet."""
+    found = []
+    open_heading: tuple[int, int, str] | None = None  # (line, level, text) with nothing under it yet
+    fence = None
+    for number, line in enumerate(body.split("\n"), start=1):
+        if fence is not None:
+            if line.strip().startswith(fence):
+                fence = None
+            continue
+        heading = _HEADING.fullmatch(line)
+        if heading:
+            level = len(heading.group(1))
+            if open_heading is not None and level <= open_heading[1]:
+                found.append((open_heading[0], open_heading[2]))
+            open_heading = (number, level, (heading.group(2) or "").strip())
+            continue
+        if line.strip():
+            open_heading = None
+            fence_start = _FENCE.match(line)
+            fence = fence_start.group(1) if fence_start else None
+    if open_heading is not None:
+        found.append((open_heading[0], open_heading[2]))
+    return found
 
 
 # Tags the safe loader knows; anything else (such as !!python/object/apply) is refused.

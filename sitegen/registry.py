@@ -179,7 +179,7 @@ CASE = ContentType(
         "themes": "[inclusieve-arbeidsmarkt]", "tips": "[3]",
         "quote": "\n  text: Wat er gezegd is\n  by: Naam, rol", "contact": _CONTACT_EXAMPLE,
     }, values={"date": "{today}", "confirmed_by_buyer": "false", **_NEW_FILE_VALUES},
-        # Each heading needs its text: an empty section is reported (schema.empty_sections).
+        # Each heading needs its text: an empty section is reported (load.empty_sections).
         body="\n## Aanleiding\n\n\n## Aanpak\n\n\n## Resultaat\n\n\n## Wat werkte en wat schuurde\n\n\n"
              "## Tip voor collega's\n\n"),
 )

@@ -6,7 +6,6 @@ Hands on `ValidContent`; the schemas (from `registry.py`, built of the field typ
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,10 +82,6 @@ def check_item(file: SourceFile, ctx: Context) -> dict[str, Any] | None:
     """Validate one parsed file against its schema plus the rules that span fields."""
     content_type = CONTENT_TYPES.get(file.kind)
     checked = (content_type.schema if content_type else SITE_SCHEMA).check(file.data, (), ctx)
-    if file.rel.endswith(".md"):
-        for line, heading in empty_sections(file.markdown()):
-            ctx.problems.warning(file.rel, file.body_line + line - 1, 1, f"de kop '{heading}' heeft nog geen tekst",
-                                 "schrijf er tekst onder, of haal de kop weg")
     if checked is INVALID:
         return None
     before = len(ctx.problems.errors)
@@ -94,36 +89,6 @@ def check_item(file: SourceFile, ctx: Context) -> dict[str, Any] | None:
         content_type.rules(checked, ctx)
     return checked if len(ctx.problems.errors) == before else None
 
-
-_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_FENCE = re.compile(r" {0,3}(```|~~~)")
-
-
-def empty_sections(body: str) -> list[tuple[int, str]]:
-    """(line in the body, text) of each heading with nothing under it before the next heading
-    of its level or higher, or the end: an outline from `sitegen new` not filled in yet."""
-    found = []
-    open_heading: tuple[int, int, str] | None = None  # (line, level, text) with nothing under it yet
-    fence = None
-    for number, line in enumerate(body.split("\n"), start=1):
-        if fence is not None:
-            if line.strip().startswith(fence):
-                fence = None
-            continue
-        heading = _HEADING.fullmatch(line)
-        if heading:
-            level = len(heading.group(1))
-            if open_heading is not None and level <= open_heading[1]:
-                found.append((open_heading[0], open_heading[2]))
-            open_heading = (number, level, (heading.group(2) or "").strip())
-            continue
-        if line.strip():
-            open_heading = None
-            fence_start = _FENCE.match(line)
-            fence = fence_start.group(1) if fence_start else None
-    if open_heading is not None:
-        found.append((open_heading[0], open_heading[2]))
-    return found
 
 
 def _ref_targets(field_type: FieldType) -> set[str]:
