@@ -544,10 +544,10 @@ def test_the_guides_set_up_covers_powershell_macos_and_linux_without_a_beheerder
         assert system in set_up
     windows = set_up.split("### Windows (PowerShell)", 1)[1].split("### macOS", 1)[0]
     assert "py -m venv .venv" in windows and ".venv\\Scripts\\Activate.ps1" in windows
-    assert ". .venv/bin/activate" not in windows  # that is for macOS and Linux only
+    assert "source .venv/bin/activate" not in windows  # that is for macOS and Linux only
     linux = set_up.split("### Linux", 1)[1].split("###", 1)[0]
     # the commands followed, in this order, in a fresh clone on Linux (see the report of issue 14)
-    steps = ["python3 -m venv .venv", ". .venv/bin/activate", "python -m pip install -e .", "sitegen --version",
+    steps = ["python3 -m venv .venv", "source .venv/bin/activate", "python -m pip install -e .", "sitegen --version",
              "sitegen check"]
     at = [linux.index(step) for step in steps]
     assert at == sorted(at)
