@@ -58,6 +58,7 @@ def indentation_mistake(text: str) -> YamlMistake | None:
 
 
 def _scan(text: str) -> YamlMistake | None:
+    """Follow the blocks (a mapping's keys, a list's '- ') line by line, as a stack of levels."""
     lines = text.split("\n")
     unit = _indent_unit(lines)
     stack: list[_Level] = []
@@ -118,7 +119,8 @@ def _scan(text: str) -> YamlMistake | None:
         elif top.kind == "map" and is_item:
             return YamlMistake(number, indent + 1, "ongeldige YAML: een lijstitem ('- ') staat tussen de velden",
                                "zet het item onder het veld van de lijst, met meer spaties ervoor dan dat veld")
-        open_key, scalar_above, block_scalar, mistake = _after_entry(stack, indent, is_item, rest, key, number, len(content) - len(rest))
+        open_key, scalar_above, block_scalar, mistake = _after_entry(
+            stack, indent, is_item, rest, key, number, len(content) - len(rest))
         if mistake:
             return mistake
     return None
@@ -129,6 +131,8 @@ def _after_entry(stack: list[_Level], indent: int, is_item: bool, rest: str, key
     """What a line leaves open for the next: (open key, plain scalar indent, block scalar indent, mistake)."""
     if is_item:
         if key is None:
+            if _unbalanced(rest):
+                return None, None, None, _GIVE_UP
             return None, (indent if rest and not rest.startswith(("[", "{", '"', "'")) else None), None, None
         inner = indent + content_offset  # the item's mapping starts at its first key, after '- '
         stack.append(_Level(inner, "map", key, number, 2, stack[-1].owner if stack else ""))
