@@ -354,16 +354,17 @@ def empty_sections(body: str) -> list[tuple[int, str]]:
             if line.strip().startswith(fence):
                 fence = None
             continue
-        heading = _HEADING.fullmatch(line)
+        stripped = line.lstrip(" ")
+        heading = _HEADING.fullmatch(line) if stripped[:1] == "#" else None  # most lines are text: no regex
         if heading:
             level = len(heading.group(1))
             if open_heading is not None and level <= open_heading[1]:
                 found.append((open_heading[0], open_heading[2]))
             open_heading = (number, level, (heading.group(2) or "").strip())
             continue
-        if line.strip():
+        if stripped.strip():
             open_heading = None
-            fence_start = _FENCE.match(line)
+            fence_start = _FENCE.match(line) if stripped[:1] in "`~" else None
             fence = fence_start.group(1) if fence_start else None
     if open_heading is not None:
         found.append((open_heading[0], open_heading[2]))

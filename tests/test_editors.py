@@ -553,3 +553,11 @@ def test_the_guides_set_up_covers_powershell_macos_and_linux_without_a_beheerder
     assert at == sorted(at)
     needs = guide.split("## Wat heb je nodig?", 1)[1].split("\n## ", 1)[0]
     assert "beheerder" not in needs + set_up and "python -m sitegen" not in guide
+
+
+def test_empty_sections_are_headings_with_nothing_under_them():
+    from sitegen.load import empty_sections
+
+    body = "## A\n\n## B\ntekst\n### C\n```\n## geen kop\n```\n## D\n\n# E\n"
+    assert empty_sections(body) == [(1, "A"), (9, "D"), (11, "E")]
+    assert empty_sections("## Kop\n\n### Onder\nTekst.\n#hashtag\n") == []
