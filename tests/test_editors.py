@@ -1,5 +1,8 @@
 """The editor's path through sitegen (issue 14): every mistake in one run, in Dutch, with
-the fix; scaffolds that do not publish placeholders; drafts of every type; help and set-up."""
+the fix; scaffolds that do not publish placeholders; drafts of every type; help and set-up.
+
+Sections are numbered as the cases under "Why" in the issue; case 10 (the committed JSON
+Schemas) is tests/test_registry.py::test_the_committed_vscode_schemas_are_what_sitegen_schema_writes."""
 
 from __future__ import annotations
 
@@ -166,7 +169,7 @@ def test_no_pyyaml_english_reaches_an_editor(site, capsys, text):
         assert not [word for word in ENGLISH if word in said], line
 
 
-# ---------------------------------------------------------------- 6, 7. serve: a busy port, drafts
+# ---------------------------------------------------------------- 6, 7. serve: a busy port, drafts outside output/
 
 def test_a_busy_port_is_one_dutch_line(site):
     import socket
@@ -269,7 +272,7 @@ def test_the_kinds_of_new_are_the_scaffolds():
     assert list(NEW_KINDS) == new_kinds()
 
 
-# ---------------------------------------------------------------- 3, 5. scaffolds publish no placeholder
+# ---------------------------------------------------------------- 3. scaffolds publish no placeholder
 
 def new_file(site: Path, capsys, kind: str, title: str) -> Path:
     code, out, err = run_cli(capsys, "new", kind, title, "--source", str(site))
@@ -482,7 +485,7 @@ def test_check_counts_its_warnings(site, capsys):
     assert len(err.strip().splitlines()) == 2
 
 
-# ---------------------------------------------------------------- 6. expected failures: one Dutch line
+# ---------------------------------------------------------------- 6. other expected failures: one Dutch line
 
 @pytest.mark.parametrize("command", ["build", "check", "serve"])
 def test_a_folder_without_a_site_is_one_line(tmp_path, capsys, command):
@@ -505,6 +508,8 @@ def test_an_address_that_is_not_this_computers_is_one_line(site):
     assert err.splitlines() == ["fout: het adres '10.255.255.1' hoort niet bij deze computer (laat --host weg, dan is het"
                                 " 127.0.0.1)"]
 
+
+# ---------------------------------------------------------------- 5. sitegen new page, sitegen new tip
 
 def test_new_page_and_new_tip(site, capsys):
     code, out, err = run_cli(capsys, "new", "page", "Over ons", "--source", str(site))
