@@ -22,7 +22,7 @@ from .errors import BuildFailed, Problem, Problems
 from .feeds import feed_files
 from .indexing import search_document, search_documents, searchable_items
 from .load import LoadedContent, load_content
-from .markdown import link_urls, make_parser, render_bodies
+from .markdown import body_link_problems, link_urls, make_parser, render_bodies
 from .media import media_problem
 from .model import Item, Site, all_items, make_site, with_new_bodies
 from .output import OutputFile, Staging, check_paths, output_token, refuse_foreign_output, update_output
@@ -67,11 +67,13 @@ class Templates:
     digests: dict[str, str]  # template name -> digest of its source
 
 
-def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = None) -> BuildResult:
+def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = None,
+          progress: Callable[[str, int], None] = lambda stage, count: None) -> BuildResult:
     """Build the site; raises BuildFailed with every problem when anything is wrong.
 
     `cache` is the state a long-running caller (serve, build --watch) keeps in memory; without
-    it, the state of the last build is read from the user's cache folder."""
+    it, the state of the last build is read from the user's cache folder. `progress` hears
+    each stage as it starts, in Dutch, with how many things it handles."""
     with collector_paused():
         started = time.time_ns()
         problems = Problems(strict=options.strict)
@@ -88,10 +90,15 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
         if reuse_output and stats_prove_unchanged(sources, state.sources, state.saved_at, state.racy):
             return unchanged_result({**state.summary, "files": len(state.outputs)})
         workers = affordable(options.workers, options.memory_budget_mb)
+        progress("bestanden inlezen", len(sources))
         loaded = load_content(options.source, problems, state.files, state.saved_at - TRUST_WINDOW_NS, sources,
                               workers, links, state.layout)
-        valid = validate_content(loaded.files, loaded.media, problems, state.checked)
-        problems.raise_if_errors()
+        progress("inhoud controleren", len(loaded.files))
+        valid = validate_content(loaded.files, loaded.media, problems, state.checked, options.drafts)
+        if problems.errors:  # the model needs valid files; what does not need it is checked all the same
+            check_without_model(loaded, options.source, problems)
+            problems.raise_if_errors(pending=PENDING_WITHOUT_MODEL)
+        progress("verbanden en teksten", len(valid.items))
         model = model_site(valid, options, loaded, state, problems)
         site = model.site
         templates = template_stage(options, site, state, problems, write)
@@ -102,14 +109,16 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
         others = [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
         others += copy_assets(options.source, loaded.media, problems)
         check_paths([OutputFile(spec.path, None, spec.sources) for spec in specs] + others, problems)
-        problems.raise_if_errors()
+        problems.raise_if_errors(pending=PENDING_BEFORE_RENDER)
         result = BuildResult(site, [], problems.warnings, page_count=len(specs), next_change=site.next_change)
+        progress("pagina's en zoekindex maken", len(stale))
         run, index = render_and_index([spec for spec in specs if spec.path in stale], others, model, templates,
                                       values, options, state, problems, result, write, reuse_output)
         result.files = [OutputFile(f.path, f.content, f.sources) for f in run.files] + \
             [OutputFile(spec.path, None, spec.sources) for spec in specs if spec.path not in stale] + others + index
         result.rendered = len(run.files)
         if write:
+            progress("bestanden schrijven", len(result.files))
             if reuse_output:
                 stats = update_output(result.files, options.output_dir, set(state.outputs))
                 result.written, result.unchanged, result.removed = stats.written, stats.unchanged, stats.removed
@@ -134,6 +143,18 @@ def collector_paused() -> Iterator[None]:
 
 # ---------------------------------------------------------------- steps of the pipeline
 
+# What a failed run could not check yet, as the summary line says it (errors.BuildFailed).
+PENDING_WITHOUT_MODEL = "of elke pagina een eigen adres heeft en of alle pagina's met de templates gemaakt kunnen worden"
+PENDING_BEFORE_RENDER = "of alle pagina's met de templates gemaakt kunnen worden"
+
+
+def check_without_model(loaded: LoadedContent, source: Path, problems: Problems) -> None:
+    """When some files are not valid there is no model, but the links in every Markdown body
+    and the media files can be checked without one: all mistakes are reported in one run."""
+    for rel, line, column, message, hint in body_link_problems(loaded.files):
+        problems.error(rel, line, column, message, hint)
+    copy_assets(source, loaded.media, problems)
+
 def model_site(valid: ValidContent, options: BuildOptions, loaded: LoadedContent, state: BuildCache,
                problems: Problems) -> Model:
     """The linked model with every Markdown body as HTML. The model is kept in memory while
@@ -150,9 +171,11 @@ def model_site(valid: ValidContent, options: BuildOptions, loaded: LoadedContent
         site, kept = last, with_new_bodies(last, valid.items)
     else:
         site, kept = make_site(valid.items, config, valid.vocabulary, options.today, options.drafts), None
+    # Broken links are reported with the media and output-path checks that follow.
+    published = {item.source for item in all_items(site)}
+    unpublished = {entry.file.rel.removeprefix("content/") for entry in valid.items if entry.file.rel not in published}
     render_all_bodies(all_items(site), make_parser(config.raw_html), config.file_links, problems, state.bodies,
-                      affordable(options.workers, options.memory_budget_mb), read_markdown(loaded.files))
-    problems.raise_if_errors()
+                      affordable(options.workers, options.memory_budget_mb), read_markdown(loaded.files), unpublished)
     forget_details(loaded.files)
     return Model(site, kept, key)
 
@@ -256,11 +279,12 @@ def current_documents(site: Site, model: Model, state: BuildCache) -> tuple[list
 
 
 def render_all_bodies(items: list[Item], parser, file_links: bool, problems: Problems, reuse: dict,
-                      workers: int, read_markdown) -> None:
-    """Every item's Markdown as HTML; when many are new (a cold build), shared with forked workers."""
+                      workers: int, read_markdown, unpublished: set[str] = frozenset()) -> None:
+    """Every item's Markdown as HTML; when many are new (a cold build), shared with forked workers.
+    `unpublished`: content files left out (drafts), whose links are named as such."""
     new = sum(1 for item in items if item.body_text != "" and item.source not in reuse)  # "": no body at all
     if workers < 2 or new < BODIES_PARALLEL_MINIMUM:
-        render_bodies(items, parser, file_links, problems, reuse, read_markdown=read_markdown)
+        render_bodies(items, parser, file_links, problems, reuse, read_markdown=read_markdown, unpublished=unpublished)
         return
 
     urls = link_urls(items)
@@ -268,7 +292,8 @@ def render_all_bodies(items: list[Item], parser, file_links: bool, problems: Pro
     def render(chunk: list[Item]) -> tuple[dict, list[Problem]]:
         entries = {item.source: reuse[item.source] for item in chunk if item.source in reuse}
         found = Problems(strict=problems.strict)
-        render_bodies(chunk, parser, file_links, found, entries, read_markdown=read_markdown, urls=urls)
+        render_bodies(chunk, parser, file_links, found, entries, read_markdown=read_markdown, urls=urls,
+                      unpublished=unpublished)
         return entries, found.items
 
     chunks = split(items, workers)

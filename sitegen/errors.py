@@ -44,11 +44,21 @@ def visible(text: str) -> str:
 
 
 class BuildFailed(Exception):
-    """Raised with every problem of a run once a stage has found errors."""
+    """Raised with every problem of a run once a stage has found errors; `pending` says in
+    Dutch what could not be checked yet because it needs these errors fixed first."""
 
-    def __init__(self, problems: Iterable[Problem]):
+    def __init__(self, problems: Iterable[Problem], pending: str = ""):
         self.problems = sorted(problems)
+        self.pending = pending
         super().__init__(f"{len(self.problems)} problem(s)")
+
+    def summary(self) -> str:
+        """The line after the problems, in Dutch."""
+        errors = sum(1 for p in self.problems if p.severity == "error")
+        text = f"{errors} fout(en) gevonden; er is niets geschreven."
+        if self.pending:
+            text += f" Los eerst deze fouten op; daarna controleert sitegen ook {self.pending}."
+        return text
 
 
 @dataclass
@@ -76,15 +86,22 @@ class Problems:
     def warnings(self) -> list[Problem]:
         return [p for p in self.items if p.severity == "warning"]
 
-    def raise_if_errors(self) -> None:
+    def raise_if_errors(self, pending: str = "") -> None:
+        """Stop the run with every problem so far; `pending`: what is left unchecked (Dutch)."""
         if self.errors:
-            raise BuildFailed(self.items)
+            raise BuildFailed(self.items, pending)
+
+
+def closest(value: str, candidates: Iterable[str]) -> str | None:
+    """The known value nearest to `value`, or None when nothing is close."""
+    close = difflib.get_close_matches(str(value), sorted(set(candidates)), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def did_you_mean(value: str, candidates: Iterable[str]) -> str:
     """A Dutch hint naming the nearest known value, or "" when nothing is close."""
-    close = difflib.get_close_matches(str(value), sorted(set(candidates)), n=1, cutoff=0.6)
-    return f"bedoelde je '{close[0]}'?" if close else ""
+    close = closest(value, candidates)
+    return f"bedoelde je '{close}'?" if close else ""
 
 
 def format_report(problems: Iterable[Problem], github: bool | None = None) -> str:

@@ -44,6 +44,10 @@ class Context:
         line, column = self.file.position(key_path)
         self.problems.warning(self.file.rel, line, column, message, hint)
 
+    def error_at_key(self, key_path: KeyPath, message: str, hint: str = "") -> None:
+        line, column = self.file.key_position(key_path)
+        self.problems.error(self.file.rel, line, column, message, hint)
+
     def warning_at_key(self, key_path: KeyPath, message: str, hint: str = "") -> None:
         line, column = self.file.key_position(key_path)
         self.problems.warning(self.file.rel, line, column, message, hint)
@@ -367,6 +371,25 @@ class ListOf(FieldType):
         return self._schema(base)
 
 
+def _inner_fields(field_type: FieldType | None) -> dict:
+    """The fields of a group, or of each item of a list of groups."""
+    if isinstance(field_type, ListOf):
+        field_type = field_type.item
+    return field_type.fields if isinstance(field_type, Obj) else {}
+
+
+def _block_indent(value: dict, key_path: KeyPath, block: str, ctx: Context) -> int:
+    """How many spaces the keys inside `block` stand at (two more than `block` when it has none)."""
+    inner = value.get(block)
+    if isinstance(inner, list) and inner and isinstance(inner[0], dict):
+        first = next(iter(inner[0]), None)
+        if first is not None:
+            return ctx.file.key_position(key_path + (block, 0, first))[1] - 1
+    if isinstance(inner, dict) and inner:
+        return ctx.file.key_position(key_path + (block, next(iter(inner))))[1] - 1
+    return ctx.file.key_position(key_path + (block,))[1] + 1
+
+
 @dataclass
 class Obj(FieldType):
     fields: dict[str, FieldType] = field(default_factory=dict)
@@ -376,13 +399,26 @@ class Obj(FieldType):
             ctx.error(key_path, f"'{_label(key_path)}' moet een groep velden zijn (sleutel: waarde)")
             return INVALID
         result, ok = {}, True
-        for key in value:
+        keys = list(value)
+        for index, key in enumerate(keys):
             if key not in self.fields:
+                block = keys[index - 1] if index else None
+                if block is not None and key in _inner_fields(self.fields.get(block)):
+                    # A key of the block above, written at that block's own level: a dedent too many.
+                    ok = False
+                    ctx.error_at_key(key_path + (key,), f"'{key}' staat buiten het blok '{block}'",
+                                     f"zet er {_block_indent(value, key_path, block, ctx)} spaties voor, "
+                                     f"zodat '{key}' bij '{block}' hoort")
+                    continue
                 ctx.warning_at_key(key_path + (key,), f"onbekend veld '{key}' wordt genegeerd",
                                    did_you_mean(key, self.fields))
         for name, field_type in self.fields.items():
             if value.get(name) is None or (value.get(name) == "" and not field_type.required):
-                if field_type.required:
+                if field_type.required and name in value:  # written without a value, as `sitegen new` leaves it
+                    ctx.error_at_key(key_path + (name,), f"verplicht veld '{_label(key_path + (name,))}' is nog leeg",
+                                     "vul het in; achter het veld staat wat erin hoort")
+                    ok = False
+                elif field_type.required:
                     where = key_path or ()
                     ctx.error(where, f"verplicht veld '{_label(key_path + (name,))}' ontbreekt")
                     ok = False
@@ -434,12 +470,16 @@ class Media(FieldType):
         checked = Obj(fields={
             "src": Text(required=True), "alt": Text(required=True),
         }).check(value, key_path, ctx)
-        if checked is INVALID:
+        # A missing alt text must not hide a missing image: the file is looked up either way.
+        written = value.get("src") if isinstance(value, dict) else None
+        if not isinstance(written, str) or not written.strip():
             return INVALID
-        src = checked["src"].removeprefix("/").removeprefix("content/")
+        src = written.strip().removeprefix("/").removeprefix("content/")
         if src not in ctx.media:
-            ctx.error(key_path + ("src",), f"afbeelding '{checked['src']}' niet gevonden in content/media/",
+            ctx.error(key_path + ("src",), f"afbeelding '{written.strip()}' niet gevonden in content/media/",
                       did_you_mean(src, ctx.media))
+            return INVALID
+        if checked is INVALID:
             return INVALID
         return {"src": src, "alt": checked["alt"]}
 

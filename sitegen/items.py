@@ -25,6 +25,7 @@ class Item:
     source: str  # path relative to the source folder
     url: str  # site path without leading slash
     example: bool = False
+    draft: bool = False  # never published; shown with --drafts (model.is_published)
     body_html: str = derived("")  # links to other items are resolved in it
     body_text: str = derived("")
     body_line: int = derived(1)  # where the Markdown body starts in the source file
@@ -156,7 +157,6 @@ class Case(Item):
     confirmed_by_buyer: bool = False
     image: dict | None = None
     aliases: list[str] = field(default_factory=list)
-    draft: bool = False
     # filled in by link_site
     buyer: "Organisation | None" = derived(None)
     enterprises: list[Enterprise] = derived(default_factory=list)

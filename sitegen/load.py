@@ -19,6 +19,7 @@ import yaml
 from .errors import Problems
 from .registry import CONTENT_TYPES
 from .workers import fork_map, split
+from .yaml_errors import explain, indentation_mistake
 
 SINGLE_FILES: dict[str, str] = {"site.yaml": "site", "vocabulary.yaml": "vocabulary"}
 MEDIA_FOLDER = "media"
@@ -287,6 +288,9 @@ def _load_file(path: Path, rel: str, kind: str, slug: str, problems: Problems,
             return item
         yaml_text, item.body, item.body_line = split
         line_offset = 1
+        for line, heading in empty_sections(item.body):  # an outline from `sitegen new` not filled in yet
+            problems.warning(rel, item.body_line + line - 1, 1, f"de kop '{heading}' heeft nog geen tekst",
+                             "schrijf er tekst onder, of haal de kop weg")
     body_field = markdown_field(kind)
     try:
         # Positions are only for messages: parsed again when one is needed (see SourceFile),
@@ -335,6 +339,38 @@ def split_front_matter(text: str) -> tuple[str, str, int] | str:
     return "de kop (front matter) is niet afgesloten met '---'"
 
 
+_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r" {0,3}(```|~~~)")
+
+
+def empty_sections(body: str) -> list[tuple[int, str]]:
+    """(line in the body, text) of each heading with nothing under it before the next heading
+    of its level or higher, or the end: an outline from `sitegen new` not filled in yet."""
+    found = []
+    open_heading: tuple[int, int, str] | None = None  # (line, level, text) with nothing under it yet
+    fence = None
+    for number, line in enumerate(body.split("\n"), start=1):
+        if fence is not None:
+            if line.strip().startswith(fence):
+                fence = None
+            continue
+        stripped = line.lstrip(" ")
+        heading = _HEADING.fullmatch(line) if stripped[:1] == "#" else None  # most lines are text: no regex
+        if heading:
+            level = len(heading.group(1))
+            if open_heading is not None and level <= open_heading[1]:
+                found.append((open_heading[0], open_heading[2]))
+            open_heading = (number, level, (heading.group(2) or "").strip())
+            continue
+        if stripped.strip():
+            open_heading = None
+            fence_start = _FENCE.match(line) if stripped[:1] in "`~" else None
+            fence = fence_start.group(1) if fence_start else None
+    if open_heading is not None:
+        found.append((open_heading[0], open_heading[2]))
+    return found
+
+
 # Tags the safe loader knows; anything else (such as !!python/object/apply) is refused.
 _SAFE_TAGS = {
     "tag:yaml.org,2002:" + name
@@ -360,11 +396,16 @@ def parse_yaml(text: str, line_offset: int = 0,
         mark = error.problem_mark or error.context_mark
         line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
         column = (mark.column + 1) if mark else 1
+        # An indentation mistake is named on its own line, which may be above the parser's mark.
+        mistake = indentation_mistake(text)
+        if mistake is not None and mistake.line + line_offset <= line:
+            raise _YamlError(mistake.line + line_offset, mistake.column, mistake.message, mistake.hint) from None
         source_line = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
-        message, hint = _explain(error.problem or error.context or "", source_line)
+        message, hint = explain(error.problem or error.context or "", source_line)
         raise _YamlError(line, column, message, hint) from None
-    except yaml.YAMLError as error:  # pragma: no cover - composer errors are all marked
-        raise _YamlError(1 + line_offset, 1, f"ongeldige YAML: {error}") from None
+    except yaml.YAMLError:  # pragma: no cover - composer errors are all marked
+        message, hint = explain("", "")
+        raise _YamlError(1 + line_offset, 1, message, hint) from None
     positions: dict[KeyPath, Position] = {} if record_positions else _NoPositions()
     if node is None:
         return None, positions if record_positions else None
@@ -379,6 +420,7 @@ def parse_yaml(text: str, line_offset: int = 0,
         # construct_object remembers every node it built (with two marks each); without
         # this, a large site would keep every parsed node alive until the build ends.
         _constructor.constructed_objects.clear()
+        _constructor.recursive_objects.clear()  # left holding a node when a value fails to construct
     return data, positions if record_positions else None
 
 
@@ -395,7 +437,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def _pure_python_error(text: str) -> yaml.MarkedYAMLError | None:
     """The error PyYAML's own parser finds in text that libyaml refused. libyaml words its
     errors in its own way ("did not find expected key") and puts some marks elsewhere;
-    `_explain` knows PyYAML's words. Only a broken file pays for the second parse."""
+    `yaml_errors.explain` knows PyYAML's words. Only a broken file pays for the second parse."""
     if _LOADER is yaml.SafeLoader:
         return None
     try:
@@ -403,20 +445,6 @@ def _pure_python_error(text: str) -> yaml.MarkedYAMLError | None:
     except yaml.MarkedYAMLError as error:
         return error
     return None
-
-
-def _explain(problem: str, source_line: str) -> tuple[str, str]:
-    """A Dutch message for the YAML mistakes editors make most."""
-    if "\t" in source_line[: len(source_line) - len(source_line.lstrip())] or ("\t" in source_line and "token" in problem):
-        return "ongeldige YAML: tab gevonden", "gebruik spaties om in te springen, geen tabs"
-    if "mapping values are not allowed" in problem:
-        return ("ongeldige YAML: onverwachte dubbele punt",
-                "zet tekst met ': ' erin tussen aanhalingstekens")
-    if "could not find expected ':'" in problem or "expected <block end>" in problem:
-        return "ongeldige YAML: de inspringing of een sleutel klopt niet", "controleer de spaties aan het begin van de regel"
-    if "found unexpected end of stream" in problem or "unexpected end" in problem:
-        return "ongeldige YAML: een aanhalingsteken of haakje wordt niet gesloten", ""
-    return f"ongeldige YAML: {problem.strip() or 'onbekende fout'}", ""
 
 
 def _to_python(node: yaml.Node, path: KeyPath, positions: dict, seen: set[int], line_offset: int) -> Any:
@@ -466,8 +494,9 @@ def _to_python(node: yaml.Node, path: KeyPath, positions: dict, seen: set[int], 
         raise _YamlError(line, column, f"het getal is te groot (meer dan {MAX_DIGITS} cijfers)")
     try:
         value = _constructor.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError) as error:
-        raise _YamlError(line, column, f"ongeldige waarde: {error}") from None
+    except (yaml.YAMLError, ValueError):
+        raise _YamlError(line, column, f"ongeldige waarde '{node.value}'",
+                         "controleer hoe de waarde geschreven is, of zet tekst tussen aanhalingstekens") from None
     if type(value) is float and not math.isfinite(value):
         raise _YamlError(line, column, f"'{node.value}' is geen getal dat de site kan tonen",
                          "schrijf een gewoon getal, of zet tekst tussen aanhalingstekens")

@@ -18,6 +18,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 import mdit_py_plugins.anchors.index as anchors_index
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .errors import closest
 from .urls import slugify
 
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
@@ -71,9 +72,11 @@ def is_dangerous_url(url: str) -> bool:
 
 @dataclass
 class LinkProblem:
-    line: int  # line within the Markdown body, 1-based
+    line: int  # line within the Markdown body where the link's block starts, 1-based
     message: str
     hint: str = ""
+    path: str = ""  # the file the link names, as written (without %-escapes)
+    target: str = ""  # that file relative to content/
 
 
 @dataclass
@@ -148,7 +151,7 @@ def _link_target(href: str, line: int, file_dir: str, resolve: Resolver,
     url = resolve(target)
     if url is None:
         problems.append(LinkProblem(line, f"link naar '{path}': dat bestand bestaat niet in content/",
-                                    "controleer de bestandsnaam"))
+                                    "controleer de bestandsnaam", path, target))
         return href, False
     return url + (f"#{parsed.fragment}" if parsed.fragment else ""), False
 
@@ -286,7 +289,7 @@ def link_urls(items) -> dict[str, str]:
 
 
 def render_bodies(items, parser: MarkdownIt, file_links: bool, problems, reuse: dict | None = None,
-                  read_markdown=None, urls: dict[str, str] | None = None) -> None:
+                  read_markdown=None, urls: dict[str, str] | None = None, unpublished: set[str] = frozenset()) -> None:
     """Markdown bodies of model items to HTML, links to content files turned into page URLs.
 
     `reuse` maps an item's source to (key, {target: url}, html, text, problems) from an
@@ -318,9 +321,84 @@ def render_bodies(items, parser: MarkdownIt, file_links: bool, problems, reuse: 
 
             folder = item.source.removeprefix("content/").rsplit("/", 1)[0]
             rendered = render_markdown(parser, item.body_text, folder, resolve)
-            found = [(item.source, item.body_line + p.line - 1, 1, p.message, p.hint) for p in rendered.problems]
+            found = link_problems(item.source, item.body_text, item.body_line, folder, rendered.problems, urls,
+                                  unpublished)
             entry = (key, looked_up, rendered.html, rendered.text, found)
             reuse[item.source] = entry
         item.body_html, item.body_text = entry[2], entry[3]
         for path, line, column, message, hint in entry[4]:
             problems.error(path, line, column, message, hint)
+
+
+def link_problems(source: str, body: str, body_line: int, folder: str, problems: list[LinkProblem],
+                  urls, unpublished: set[str] = frozenset()) -> list[tuple[str, int, int, str, str]]:
+    """(path, line, column, message, hint) per broken link, at the link itself in the file,
+    with the nearest known content file as "bedoelde je"; a link to a draft says so."""
+    lines = body.split("\n")
+    taken: set[tuple[int, int]] = set()
+    found = []
+    for problem in problems:
+        line, column = locate_link(lines, problem.line, problem.path, taken)
+        if problem.target in unpublished:
+            found.append((source, body_line + line - 1, column,
+                          f"link naar '{problem.path}': dat is een concept of een verhaal met een datum in de "
+                          "toekomst, en dat wordt nog niet gepubliceerd",
+                          "haal de link weg tot het klaar is, of zet draft: false in dat bestand"))
+            continue
+        hint = problem.hint
+        close = closest(problem.target, urls) if problem.target else None
+        if close:
+            hint = f"bedoelde je '{posixpath.relpath(close, folder)}'?"
+        found.append((source, body_line + line - 1, column, problem.message, hint))
+    return found
+
+
+def locate_link(lines: list[str], first: int, path: str, taken: set[tuple[int, int]]) -> tuple[int, int]:
+    """Line and column (1-based, within the body) of the first link to `path` from line
+    `first` on that was not reported yet: markdown-it's tokens know only their block's line."""
+    pattern = re.compile(r"\[[^\]]*\]\(\s*<?" + re.escape(path)) if path else None
+    for number in range(first, len(lines) + 1):
+        text = lines[number - 1]
+        for match in pattern.finditer(text) if pattern else ():
+            place = (number, match.start() + 1)
+            if place not in taken:
+                taken.add(place)
+                return place
+        at = text.find(path) if path else -1
+        if at >= 0 and (number, at + 1) not in taken:
+            taken.add((number, at + 1))
+            return number, at + 1
+    return first, 1
+
+
+def body_link_problems(files) -> list[tuple[str, int, int, str, str]]:
+    """The broken content links in the Markdown of every `SourceFile` that has any, found
+    without a model (for a run in which some files are not valid): every content file
+    counts as a link target, valid or not, since its own errors are reported already."""
+    from .registry import CONTENT_TYPES
+    from .urls import relative_url
+
+    urls = {file.rel.removeprefix("content/"): CONTENT_TYPES[file.kind].item_url(file.slug)
+            for file in files if file.kind in CONTENT_TYPES}
+    parser = make_parser(False)
+    found = []
+    for file in files:
+        content_type = CONTENT_TYPES.get(file.kind)
+        if content_type is None or not content_type.has_body:
+            continue
+        if content_type.body_field:
+            body = file.data.get(content_type.body_field) if isinstance(file.data, dict) else None
+        else:
+            body = file.markdown()
+        if not isinstance(body, str) or not body.strip():
+            continue
+        folder = file.rel.removeprefix("content/").rsplit("/", 1)[0]
+        page = content_type.item_url(file.slug)
+
+        def resolve(target: str, page=page) -> str | None:
+            url = urls.get(target)
+            return None if url is None else relative_url(page, url, False)
+
+        rendered = render_markdown(parser, body, folder, resolve)
+        found += link_problems(file.rel, body, file.body_line, folder, rendered.problems, urls)
+    return found

@@ -141,9 +141,10 @@ def make_item(kind: str, slug: str, source: str, data: dict[str, Any]) -> Item:
 
 
 def is_published(item: Item, today: dt.date, include_drafts: bool) -> bool:
-    if include_drafts or not isinstance(item, Case):
+    """Drafts of every type, and stories dated after today, only with --drafts."""
+    if include_drafts:
         return True
-    return not item.draft and item.date <= today
+    return not item.draft and (not isinstance(item, Case) or item.date <= today)
 
 
 # ---------------------------------------------------------------- linking
@@ -478,7 +479,7 @@ def markdown_body(file, data: dict) -> tuple[str, int]:
 
 
 def make_site(items, config: SiteConfig, vocabulary: dict, today: dt.date, include_drafts: bool) -> Site:
-    """Turn validated items (`schema.ValidItem`s) into the linked `Site`, without unpublished stories."""
+    """Turn validated items (`schema.ValidItem`s) into the linked `Site`, without drafts and future stories."""
     site = Site(config=config, vocabulary=vocabulary, today=today)
     lists = {name: getattr(site, content_type.site_list) for name, content_type in CONTENT_TYPES.items()}
     all_cases = []

@@ -17,11 +17,17 @@ from .items import Case, Enterprise, Event, Item, Organisation, Page, Procuremen
 
 @dataclass(frozen=True)
 class Scaffold:
-    """What `sitegen new` writes for a type: every field of its schema, explained."""
+    """What `sitegen new` writes for a type: every field of its schema, explained.
 
-    examples: Mapping[str, str]  # field -> example value as YAML text; other fields get ""
+    Only `values` are written as values: they are right until the editor changes them
+    (today's date, false). An example is a comment, so nothing the editor did not fill in
+    can be published: a required field left empty is reported missing by `sitegen check`."""
+
+    examples: Mapping[str, str] = field(default_factory=dict)  # field -> example as YAML text, in a comment
+    values: Mapping[str, str] = field(default_factory=dict)  # field -> value as YAML text
     body: str = ""  # the outline of the Markdown body, for a type with Markdown files
     title_field: str = "title"  # filled in with the title given on the command line
+    numbered: str = ""  # a field given the first free number, which also starts the file name (tips)
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,11 @@ _SHARED_EXAMPLES = {
                     "https://"),
 }
 _CONTACT_EXAMPLE = "\n  role: Inkoopadviseur\n  email: inkoop@organisatie.nl"
+_DRAFT = Boolean("Concept: wordt niet gepubliceerd; zet op false als het klaar is")
+# What every scaffold writes as a value: a new file is a draft until its editor says otherwise.
+_NEW_FILE_VALUES = {"draft": "true", "example": "false"}
+# A Markdown comment: guidance in a new file that nothing renders, so it is never published.
+_BODY_COMMENT = "\n[//]: # ({})\n\n"
 
 
 # ---------------------------------------------------------------- stories
@@ -121,7 +132,7 @@ CASE_SCHEMA = Obj("Praktijkverhaal (content/cases/<naam>.md, kop tussen ---)", f
     "confirmed_by_buyer": Boolean("De inkopende organisatie heeft het verhaal bevestigd"),
     "image": Media("Afbeelding met alt-tekst"),
     "aliases": ListOf("Oude adressen die naar dit verhaal moeten doorverwijzen", item=Text(max_length=150)),
-    "draft": Boolean("Concept: wordt niet gepubliceerd"),
+    "draft": _DRAFT,
     "example": Boolean("Verzonnen voorbeeld: toont het label 'Voorbeeld'"),
 })
 
@@ -161,14 +172,17 @@ CASE = ContentType(
                         body=_case_search_body),
     scaffold=Scaffold({
         **_SHARED_EXAMPLES,
-        "date": "{today}", "buyer": "naam-van-organisatie", "enterprises": "[naam-van-onderneming]",
-        "category": "catering", "route": "enkelvoudig-onderhands", "value": "10000",
+        "summary": "De gemeente koopt de lunch bij een sociale keuken.",
+        "buyer": "gemeente-breda", "enterprises": "[de-soeppan]",
+        "category": "catering", "route": "enkelvoudig-onderhands", "what": "Lunch voor vergaderingen",
+        "value": "10000", "period": "2025-2026",
         "impact": "\n  - label: Werkplekken\n    value: 2\n    unit: banen\n    source: Opgave leverancier",
         "themes": "[inclusieve-arbeidsmarkt]", "tips": "[3]",
-        "quote": "\n  text: \"\"\n  by: \"\"", "contact": _CONTACT_EXAMPLE,
-        "confirmed_by_buyer": "false", "draft": "true", "example": "false",
-    }, body="\n## Aanleiding\n\n\n## Aanpak\n\n\n## Resultaat\n\n\n## Wat werkte en wat schuurde\n\n\n"
-            "## Tip voor collega's\n\n"),
+        "quote": "\n  text: Wat er gezegd is\n  by: Naam, rol", "contact": _CONTACT_EXAMPLE,
+    }, values={"date": "{today}", "confirmed_by_buyer": "false", **_NEW_FILE_VALUES},
+        # Each heading needs its text: an empty section is reported (load.empty_sections).
+        body="\n## Aanleiding\n\n\n## Aanpak\n\n\n## Resultaat\n\n\n## Wat werkte en wat schuurde\n\n\n"
+             "## Tip voor collega's\n\n"),
 )
 
 
@@ -212,6 +226,7 @@ ENTERPRISE_SCHEMA = Obj("Sociale onderneming (content/enterprises/<naam>.yaml)",
     "logo": Media("Logo met alt-tekst"),
     "checked": Obj("Wanneer en door wie de gegevens zijn gecontroleerd", fields={
         "date": Date("Datum van controle", required=True), "by": Text("Door wie", required=True)}),
+    "draft": _DRAFT,
     "example": Boolean("Verzonnen voorbeeld: toont het label 'Voorbeeld'"),
 })
 
@@ -253,15 +268,18 @@ ENTERPRISE = ContentType(
         ("erkenning", "recognitions", "recognition_types")), body=_enterprise_search_body),
     scaffold=Scaffold({
         **_SHARED_EXAMPLES,
+        "kvk": "\"12345678\"", "summary": "Een keuken die soep maakt van groente die anders weggaat.",
         "impact": "[inclusieve-arbeidsmarkt]",
-        "offerings": "\n  - category: catering\n    description: Wat een inkoper hier kan kopen",
-        "location": "\n  municipality: breda\n  address: \"\"",
+        "offerings": "\n  - category: catering\n    description: Soep en broodjes voor vergaderingen",
+        "location": "\n  municipality: breda\n  address: Markt 1",
         "description": "|\n  Beschrijf de onderneming in een paar korte alinea's.",
-        "size": "groeiend", "reach": "regionaal",
-        "service_area": "[]", "recognitions": "[]", "target_groups": "[]",
-        "reserved_contract_eligible": "onbekend", "counts_for_social_return": "false",
-        "checked": "\n  date: {today}\n  by: Redactie", "example": "false",
-    }, title_field="name"),
+        "target_groups": "[]", "size": "groeiend", "reach": "regionaal", "service_area": "[west-brabant]",
+        "founded": "2015", "employees": "12", "target_group_share": "40",
+        "recognitions": "\n  - type: pso\n    level: 2\n    valid_until: 2027-06-30",
+        "email": "info@onderneming.nl", "phone": "076 123 45 67",
+        "checked": "\n  date: {today}\n  by: Redactie",
+    }, values={"reserved_contract_eligible": "onbekend", "counts_for_social_return": "false", **_NEW_FILE_VALUES},
+        title_field="name"),
 )
 
 
@@ -284,6 +302,7 @@ ORGANISATION_SCHEMA = Obj("Inkopende organisatie (content/organisations/<naam>.y
     "mvi_manifest": Boolean("Heeft het Manifest MVI ondertekend"),
     "procurement_calendar": Pattern("Adres van de eigen aanbestedingskalender", kind="url"),
     "contact": _contact(),
+    "draft": _DRAFT,
     "example": Boolean("Verzonnen voorbeeld: toont het label 'Voorbeeld'"),
 })
 
@@ -310,8 +329,9 @@ ORGANISATION = ContentType(
     search=SearchFields("organisatie", facets=(("type", "organisation_types", "type"),),
                         summary=_organisation_search_summary,
                         body=lambda organisation, site, tips: _text(*(c.title for c in organisation.cases))),
-    scaffold=Scaffold({**_SHARED_EXAMPLES, "type": "gemeente", "mvi_manifest": "false", "example": "false",
-                       "suppliers": "[]", "contact": _CONTACT_EXAMPLE}, title_field="name"),
+    scaffold=Scaffold({**_SHARED_EXAMPLES, "type": "gemeente", "kvk": "\"12345678\"", "region": "west-brabant",
+                       "suppliers": "\n  - enterprise: de-soeppan\n    year: 2025", "contact": _CONTACT_EXAMPLE},
+                      values={"mvi_manifest": "false", **_NEW_FILE_VALUES}, title_field="name"),
 )
 
 
@@ -330,6 +350,7 @@ PROCUREMENT_SCHEMA = Obj("Geplande inkoop (content/calendar/<naam>.yaml)", field
     "tender_url": Pattern("Adres van de aankondiging", kind="url"),
     "contact": _contact(),
     "updated": Date("Laatst bijgewerkt"),
+    "draft": _DRAFT,
     "example": Boolean("Verzonnen voorbeeld: toont het label 'Voorbeeld'"),
 })
 
@@ -346,9 +367,11 @@ PROCUREMENT = ContentType(
         summary=lambda procurement, site: procurement.description or _buyer_name(procurement),
         body=lambda procurement, site, tips: " ".join(
             [_buyer_name(procurement), *(site.label("opportunities", o) for o in procurement.opportunities)])),
-    scaffold=Scaffold({**_SHARED_EXAMPLES, "organisation": "naam-van-organisatie", "category": "catering",
-                       "expected": "2027-Q2", "procedure": "onbekend", "opportunities": "[]", "updated": "{today}",
-                       "example": "false"}),
+    scaffold=Scaffold({**_SHARED_EXAMPLES, "organisation": "gemeente-breda", "category": "catering",
+                       "expected": "2027-Q2", "description": "Wat er wordt ingekocht, en voor wie", "procedure": "onbekend",
+                       "estimated_value": "80000", "area": "west-brabant", "opportunities": "[perceel]",
+                       "contact": _CONTACT_EXAMPLE},
+                      values={"updated": "{today}", **_NEW_FILE_VALUES}),
 )
 
 
@@ -367,6 +390,7 @@ EVENT_SCHEMA = Obj("Bijeenkomst (content/events/<naam>.md, kop tussen ---)", fie
     "cases": ListOf("Verhalen die aan bod komen", item=Ref(target="case")),
     "registration_url": Pattern("Link om je aan te melden", kind="url"),
     "accessibility": Text("Toegankelijkheid van de locatie"),
+    "draft": _DRAFT,
     "example": Boolean("Verzonnen voorbeeld: toont het label 'Voorbeeld'"),
 })
 
@@ -384,17 +408,22 @@ EVENT = ContentType(
         summary=lambda event, site: f"{site.label('event_kinds', event.kind)}, {event.start:%d-%m-%Y}",
         body=lambda event, site, tips: f"{event.location} {event.organiser} {event.body_text}"),
     scaffold=Scaffold({**_SHARED_EXAMPLES, "kind": "lunchlezing", "start": "{today}T12:00", "end": "{today}T13:00",
-                       "cases": "[]", "speakers": "\n  - name: \"\"\n    role: \"\"", "example": "false"},
-                      body="\nWaar gaat de bijeenkomst over, en voor wie is ze bedoeld?\n"),
+                       "location": "Stadhuis, zaal 2", "organiser": "Gemeente Breda", "cases": "[soep-op-het-stadhuis]",
+                       "speakers": "\n  - name: Naam\n    role: Rol of organisatie",
+                       "accessibility": "Rolstoeltoegankelijk, met ringleiding"},
+                      values=_NEW_FILE_VALUES, body=_BODY_COMMENT.format(
+                          "Schrijf hier waar de bijeenkomst over gaat, en voor wie ze is.")),
 )
 
 
 # ---------------------------------------------------------------- tips and pages
 
+
 TIP_SCHEMA = Obj("Tip (content/tips/<nummer>-<naam>.md)", fields={
     "number": Integer("Nummer van de tip, 1 tot 5", required=True, minimum=1, maximum=5),
     "title": Text("Titel", required=True),
     "summary": Text("Samenvatting", required=True),
+    "draft": _DRAFT,
 })
 
 
@@ -406,7 +435,10 @@ def _tip_rules(data: dict, ctx: Context) -> None:
 
 
 TIP = ContentType(name="tip", folder="tips", suffix=".md", schema=TIP_SCHEMA, model=Tip, site_list="tips",
-                  url="tips/{slug}/", template="tip.html", rules=_tip_rules, search=SearchFields("tip"))
+                  url="tips/{slug}/", template="tip.html", rules=_tip_rules, search=SearchFields("tip"),
+                  scaffold=Scaffold({"summary": "Kijk eerst bij wie je al koopt."}, values=_NEW_FILE_VALUES,
+                                    numbered="number",
+                                    body=_BODY_COMMENT.format("Schrijf hier de tip uit: wat doe je, en waarom werkt het?")))
 
 PAGE_SCHEMA = Obj("Pagina (content/pages/<naam>.md)", fields={
     "title": Text("Titel", required=True),
@@ -414,10 +446,13 @@ PAGE_SCHEMA = Obj("Pagina (content/pages/<naam>.md)", fields={
     "nav": Integer("Plaats in het menu onderaan (lager staat eerder)", minimum=0),
     "search": Boolean("Vindbaar met zoeken op de site (standaard true); zet op false voor een pagina "
                       "voor redacteuren, zoals de handleiding"),
+    "draft": _DRAFT,
 })
 
 PAGE = ContentType(name="page", folder="pages", suffix=".md", schema=PAGE_SCHEMA, model=Page, site_list="pages",
-                   url="{slug}/", template="page.html", search=SearchFields("pagina"))
+                   url="{slug}/", template="page.html", search=SearchFields("pagina"),
+                   scaffold=Scaffold({"summary": "Waar deze pagina over gaat, in één zin.", "nav": "10"},
+                                     values=_NEW_FILE_VALUES, body=_BODY_COMMENT.format("Schrijf hier de tekst van de pagina.")))
 
 
 # The order is that of the search index's documents: on a tie, the search page lists the

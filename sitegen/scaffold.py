@@ -20,7 +20,7 @@ class ScaffoldError(Exception):
     pass
 
 
-# Fields that are rarely known at the start are written commented out.
+# Fields that are rarely known at the start are written commented out, as a whole.
 OPTIONAL_COMMENTED = {"aliases", "quote", "speakers", "image", "logo", "online_url", "registration_url", "tender_url",
                       "mvi_policy", "procurement_calendar", "website"}
 
@@ -34,30 +34,57 @@ def new_kinds() -> list[str]:
     return [name for name, content_type in CONTENT_TYPES.items() if content_type.scaffold]
 
 
-def scaffold_text(kind: str, title: str, today: dt.date) -> str:
+def _field_text(name: str, value: str | None, example: str | None, comment: str) -> str:
+    """One field: its value, or nothing with the example in a comment (a block example as
+    commented lines, ready to be uncommented)."""
+    if value is not None:
+        if value.startswith(("\n", "|")):
+            first, _, rest = value.partition("\n")
+            return f"{name}: {first}".rstrip() + comment + ("\n" + rest if rest else "")
+        return f"{name}: {value}{comment}"
+    if example is None:
+        return f"{name}:{comment}"
+    said = "" if "bijvoorbeeld" in comment else "; bijvoorbeeld"
+    comment = comment.rstrip(".")
+    if example.startswith(("\n", "|")):
+        lines = example.split("\n")
+        head = f"{name}:{comment}{said or ';'} zo:"
+        if example.startswith("|"):
+            return "\n".join([head, f"# {name}: {lines[0]}"] + [f"# {line}" for line in lines[1:]])
+        return "\n".join([head] + [f"# {line}" for line in lines[1:]])
+    return f"{name}:{comment}{said}: {example}" if said else f"{name}:{comment}"
+
+
+def scaffold_text(kind: str, title: str, today: dt.date, number: int | None = None) -> str:
+    """The new file: every field with its description; values only where they are right
+    until changed, every example in a comment (registry.Scaffold)."""
     content_type = CONTENT_TYPES[kind]
     scaffold = content_type.scaffold
     lines = []
     for name, field_type in content_type.schema.fields.items():
-        required = " (verplicht)" if field_type.required else ""
-        comment = f"  # {field_type.description}{required}"
+        comment = f"  # {field_type.description}" + (" (verplicht)" if field_type.required else "")
+        example = scaffold.examples.get(name)
+        value = scaffold.values.get(name)
         if name == scaffold.title_field:
             value = _quote(title)
-        else:
-            value = scaffold.examples.get(name, '""').replace("{today}", today.isoformat())
-        if value.startswith("\n") or value.startswith("|"):
-            line = f"{name}: {value.splitlines()[0] if value.startswith('|') else ''}".rstrip() + comment
-            rest = value.split("\n", 1)[1] if "\n" in value else ""
-            entry = line + ("\n" + rest if rest else "")
-        else:
-            entry = f"{name}: {value}{comment}"
+        elif name == scaffold.numbered and number is not None:
+            value = str(number)
+        today_text = today.isoformat()
+        entry = _field_text(name, value and value.replace("{today}", today_text),
+                            example and example.replace("{today}", today_text), comment)
         if name in OPTIONAL_COMMENTED:
-            entry = "\n".join("# " + part for part in entry.split("\n"))
+            entry = "\n".join(part if part.startswith("# ") else "# " + part for part in entry.split("\n"))
         lines.append(entry)
     front = "\n".join(lines) + "\n"
     if content_type.suffix == ".md":
         return f"---\n{front}---\n{scaffold.body}"
     return front
+
+
+def first_free_number(folder: Path, highest: int) -> int | None:
+    """The lowest number from 1 to `highest` that no file in `folder` starts its name with."""
+    taken = {path.name.split("-", 1)[0] for path in folder.glob("*")} if folder.is_dir() else set()
+    return next((number for number in range(1, highest + 1) if str(number) not in taken), None)
 
 
 def new_item(source: Path, kind: str, title: str, today: dt.date) -> Path:
@@ -68,11 +95,20 @@ def new_item(source: Path, kind: str, title: str, today: dt.date) -> Path:
     content = source / "content"
     if not content.is_dir():
         raise ScaffoldError(f"map '{content}' niet gevonden; geef de bronmap op met --source")
-    path = content / content_type.folder / f"{slug}{content_type.suffix}"
+    folder = content / content_type.folder
+    number = None
+    if content_type.scaffold.numbered:
+        highest = content_type.schema.fields[content_type.scaffold.numbered].maximum
+        number = first_free_number(folder, highest)
+        if number is None:
+            raise ScaffoldError(f"er zijn al {highest} tips (1 tot {highest}); pas een bestaande tip aan in "
+                                f"{folder.relative_to(source)}")
+        slug = f"{number}-{slug}"
+    path = folder / f"{slug}{content_type.suffix}"
     if path.exists():
         raise ScaffoldError(f"{path.relative_to(source)} bestaat al; kies een andere titel")
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(scaffold_text(kind, title, today), encoding="utf-8")
+    folder.mkdir(exist_ok=True)
+    path.write_text(scaffold_text(kind, title, today, number), encoding="utf-8")
     return path.relative_to(source)
 
 

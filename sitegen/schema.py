@@ -90,6 +90,7 @@ def check_item(file: SourceFile, ctx: Context) -> dict[str, Any] | None:
     return checked if len(ctx.problems.errors) == before else None
 
 
+
 def _ref_targets(field_type: FieldType) -> set[str]:
     """The content types a field refers to, itself or in its parts."""
     if isinstance(field_type, Ref):
@@ -129,7 +130,7 @@ class ValidContent:
 
 
 def validate_content(files: list[SourceFile], media: set[str], problems: Problems,
-                     reuse: dict[str, tuple] | None = None) -> ValidContent | None:
+                     reuse: dict[str, tuple] | None = None, include_drafts: bool = False) -> ValidContent | None:
     """Check every file; returns None when site.yaml or vocabulary.yaml is unusable.
 
     `reuse` maps a file to (key, data, problems) from an earlier run; the key covers the
@@ -183,6 +184,8 @@ def validate_content(files: list[SourceFile], media: set[str], problems: Problem
                 tips.append(items[-1])
     _check_unique_tips(tips, problems)
     _check_unique_kvk(items, problems)
+    if not include_drafts:
+        _check_required_drafts(items, problems)
     if site_data is None:
         return None
     return ValidContent(site_data, vocabulary, items, media)
@@ -224,3 +227,32 @@ def _check_unique_kvk(items: list[ValidItem], problems: Problems) -> None:
                            "elk KvK-nummer hoort bij één onderneming of organisatie; zoek het juiste nummer op in "
                            "het Handelsregister")
         seen.setdefault(number, item.file.rel)
+
+
+def _check_required_drafts(items: list[ValidItem], problems: Problems) -> None:
+    """A published file cannot do without what a required reference names (a story's buyer):
+    that may not be a draft, which is left out of the site. Other references to a draft are
+    left out with it, as references to unpublished stories are."""
+    drafts = {(item.file.kind, item.file.slug) for item in items if item.data.get("draft")}
+    if not drafts:
+        return
+    for item in items:
+        content_type = CONTENT_TYPES[item.file.kind]
+        if item.data.get("draft"):
+            continue
+        for name, field_type in content_type.schema.fields.items():
+            ref = field_type.item if isinstance(field_type, ListOf) else field_type
+            value = item.data.get(name)
+            slugs = value if isinstance(value, list) else [value]
+            # required: a list of references must keep at least one that is published
+            if not (isinstance(ref, Ref) and field_type.required and slugs
+                    and all((ref.target, slug) in drafts for slug in slugs)):
+                continue
+            target = CONTENT_TYPES[ref.target]
+            line, column = item.file.position((name,))
+            names = "', '".join(slugs)
+            problems.error(item.file.rel, line, column,
+                           f"'{name}' verwijst naar '{names}', maar " +
+                           ("dat is een concept (draft: true)" if len(slugs) == 1 else "dat zijn allemaal concepten (draft: true)"),
+                           f"zet draft: false in {target.source_folder}/{slugs[0]}{target.suffix}, "
+                           "of maak ook dit bestand een concept")

@@ -7,16 +7,18 @@ and an error overlay instead of a reload when a build fails."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
+import socket
 import sys
 import threading
 import webbrowser
 from pathlib import Path
 
 from livereload.handlers import LiveReloadHandler
-from tornado import ioloop, web
+from tornado import httpserver, ioloop, netutil, web
 
 from .build import BuildOptions
 from .errors import Problem
@@ -190,7 +192,37 @@ def stop_loop_on_signals(loop: ioloop.IOLoop) -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
+def drafts_folder(source: Path) -> Path:
+    """Where `serve --drafts` builds: beside the build cache, outside the site, so that
+    output/ (what gets published) never holds a draft."""
+    from .cache import cache_folder
+    return cache_folder(source) / "concepten"
+
+
+def listening_sockets(host: str, port: int) -> list:
+    """The server's sockets, taken before the first build: a busy port is said at once."""
+    return netutil.bind_sockets(port, address=host)
+
+
+def socket_problem(error: OSError, host: str, port: int) -> str:
+    """Why the server cannot listen, in one Dutch line with the fix."""
+    if error.errno == errno.EADDRINUSE:
+        return (f"poort {port} is al in gebruik, misschien door een andere 'sitegen serve' "
+                f"(stop dat programma, of kies een andere poort: sitegen serve --port {port + 1 if port < 65535 else 8000})")
+    if error.errno == errno.EACCES:
+        return f"je mag poort {port} niet gebruiken (kies een poort boven 1024, bijvoorbeeld: sitegen serve --port 8000)"
+    if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
+        return f"het adres '{host}' hoort niet bij deze computer (laat --host weg, dan is het 127.0.0.1)"
+    return (f"de server kan niet starten op {host}:{port} (foutcode {errno.errorcode.get(error.errno, error.errno)}; "
+            "kies een andere poort met --port)")
+
+
 def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> int:
+    try:
+        sockets = listening_sockets(host, port)
+    except OSError as error:
+        print(f"fout: {socket_problem(error, host, port)}", file=sys.stderr)
+        return 1
     rebuilder = Rebuilder(options)
     with stopped_by_signals():
         try:
@@ -199,7 +231,7 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open
                 return 1
             rebuilder.watcher.start()  # only now: the first build may fork, with no thread running
             app = make_application(rebuilder, options.output_dir, host, port)
-            app.listen(port, address=host)
+            httpserver.HTTPServer(app).add_sockets(sockets)
             loop = ioloop.IOLoop.current()
             stop_loop_on_signals(loop)
             ioloop.PeriodicCallback(lambda: on_poll(rebuilder), TICK_SECONDS * 1000).start()
@@ -212,4 +244,6 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open
             pass
         finally:
             rebuilder.close()
+            for listening in sockets:
+                listening.close()
     return 0

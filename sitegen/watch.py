@@ -124,7 +124,7 @@ class Rebuilder:
             self.building = False
             self.problems = [p for p in error.problems if p.severity == "error"]
             print(format_report(error.problems), file=sys.stderr, flush=True)
-            print("De vorige versie van de site blijft zichtbaar.", file=sys.stderr, flush=True)
+            print(error.summary(), "De vorige versie van de site blijft zichtbaar.", file=sys.stderr, flush=True)
             return False
         except OutputError as error:
             self.building = False

@@ -164,7 +164,8 @@ def test_alias_bomb(site, capsys):
 def test_link_to_missing_content_file(site, capsys):
     replace(site, CASE, "[de schoonmaak](schoonmaak-via-de-hoofdaannemer.md)", "[de schoonmaak](schoonmaak.md)")
     assert build_fails(site, capsys) == [
-        f"{CASE}:20:1: error: link naar 'schoonmaak.md': dat bestand bestaat niet in content/ (controleer de bestandsnaam)"]
+        f"{CASE}:20:46: error: link naar 'schoonmaak.md': dat bestand bestaat niet in content/"
+        " (bedoelde je 'schoonmaak-via-de-hoofdaannemer.md'?)"]
 
 
 def test_missing_image(site, capsys):
@@ -284,3 +285,24 @@ def test_broken_strings_file_reads_as_pyyaml_words_it(site, capsys):
     strings.write_text("kapot: a: b\n" + strings.read_text(encoding="utf-8"), encoding="utf-8")
     assert build_fails(site, capsys) == [
         "templates/strings.nl.yaml:1:9: error: ongeldige YAML: mapping values are not allowed here"]
+
+
+@pytest.mark.parametrize("command", [
+    ["build"], ["check"], ["serve", "--port", "8799"], ["schema"], ["links"], ["new", "case", "Soep"],
+    ["inventaris", "lijst.csv", "--organisatie", "gemeente-noord"],
+    ["import", "kalender", "plan.xlsx", "--organisatie", "gemeente-noord"],
+    ["bouw"], ["new", "verhaal", "Soep"], ["serve", "--port", "0"], ["build", "--max-memory", "veel"],
+])
+def test_no_command_shows_a_traceback_for_a_folder_without_a_site(tmp_path, command):
+    """Every command, pointed at a folder that holds no site or given a wrong argument,
+    says what is wrong in Dutch and stops with 1 or 2."""
+    import subprocess
+    import sys
+
+    from sites import REPO
+    result = subprocess.run([sys.executable, "-m", "sitegen", *command, "--source", str(tmp_path)],
+                            capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode in (1, 2), result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "error:" not in result.stderr.replace(": error: ", "")
+    assert result.stderr.strip()

@@ -35,7 +35,7 @@ def test_every_command_has_help(capsys, command):
     with pytest.raises(SystemExit) as exit_info:
         run_cli(capsys, command, "--help")
     assert exit_info.value.code == 0
-    assert "usage: sitegen " + command in capsys.readouterr().out
+    assert "gebruik: sitegen " + command in capsys.readouterr().out
 
 
 def test_drafts_and_future_stories_are_left_out_and_the_next_change_is_announced(tmp_path, capsys):
@@ -85,11 +85,16 @@ def test_new_writes_every_field_with_a_comment_and_refuses_to_overwrite(tmp_path
 def test_new_case_is_a_draft_that_validates_after_filling_in_references(tmp_path, capsys):
     root = copy_mini(tmp_path / "site")
     text = scaffold_text("case", "Nieuwe soep", dt.date(2026, 11, 1))
-    text = text.replace('summary: ""', "summary: Een korte samenvatting.")
-    text = text.replace("buyer: naam-van-organisatie", "buyer: gemeente-noord")
-    text = text.replace("enterprises: [naam-van-onderneming]", "enterprises: [de-soeppan]")
-    text = text.replace("route: enkelvoudig-onderhands", "route: onderaanneming")
-    text = text.replace("themes: [inclusieve-arbeidsmarkt]", "themes: [duurzame-productie]")
+    assert "draft: true" in text
+    # Every example is a comment: only what the editor fills in is there.
+    text = text.replace("summary:  #", "summary: Een korte samenvatting.  #")
+    text = text.replace("buyer:  #", "buyer: gemeente-noord  #")
+    text = text.replace("enterprises:  #", "enterprises: [de-soeppan]  #")
+    text = text.replace("category:  #", "category: catering  #")
+    text = text.replace("route:  #", "route: onderaanneming  #")
+    text = text.replace("themes:  #", "themes: [duurzame-productie]  #")
+    for heading in ("Aanleiding", "Aanpak", "Resultaat", "Wat werkte en wat schuurde", "Tip voor collega's"):
+        text = text.replace(f"## {heading}\n", f"## {heading}\n\nTekst.\n")
     (root / "content/cases/nieuwe-soep.md").write_text(text, encoding="utf-8")
     code, _, err = run_cli(capsys, "check", "--source", str(root), "--strict", "--drafts")
     assert code == 0, err
@@ -141,7 +146,7 @@ def test_a_bad_base_url_flag_is_a_usage_error_with_the_site_yaml_message(tmp_pat
         run_cli(capsys, command, "--source", str(root), "--base-url", bad)
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
-    assert err.splitlines()[-1] == (f"sitegen {command}: error: argument --base-url: "
+    assert err.splitlines()[-1] == (f"sitegen {command}: fout: argument --base-url: "
                                     f"'{bad}' in '--base-url' is geen geldig webadres (begin met https://)")
     assert not (root / "output").exists()
     # The same value in site.yaml gets the same words from the content check.

@@ -25,9 +25,9 @@ def test_dates_stay_text_for_the_schema_to_check():
     ("a: !!python/name:os.system\n", 1, 4, "onbekende of onveilige YAML-tag 'tag:yaml.org,2002:python/name:os.system'"),
     ("a:\n\tb: 1\n", 2, 1, "ongeldige YAML: tab gevonden"),
     ("a: b: c\n", 1, 5, "ongeldige YAML: onverwachte dubbele punt"),
-    ("a:\n  - x\n - y\n", 3, 2, "ongeldige YAML: de inspringing of een sleutel klopt niet"),
-    ("a: b\n#c\n  d: e\n", 3, 3, "ongeldige YAML: de inspringing of een sleutel klopt niet"),
-    ("a: \"\\q\"\n", 1, 6, "ongeldige YAML: found unknown escape character 'q'"),
+    ("a:\n  - x\n - y\n", 3, 2, "ongeldige YAML: het lijstitem springt 1 spatie te weinig in"),
+    ("a: b\n#c\n  d: e\n", 3, 3, "ongeldige YAML: 'd' springt 2 spaties te ver in"),
+    ("a: \"\\q\"\n", 1, 6, "ongeldige YAML: onbekende code na een backslash (\\)"),
 ])
 def test_refused_yaml(text, line, column, message):
     with pytest.raises(_YamlError) as error:

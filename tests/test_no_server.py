@@ -43,4 +43,4 @@ def test_a_build_leaves_no_process_behind(site):
 def test_there_is_no_option_for_a_build_server(site):
     process = sitegen("build", "--no-daemon", "--source", str(site))
     out, err = process.communicate(timeout=60)
-    assert process.returncode == 2 and "unrecognized arguments: --no-daemon" in err
+    assert process.returncode == 2 and "onbekend: --no-daemon" in err
