@@ -60,6 +60,22 @@ class ImpactTotal:
     sources: list[tuple[Case, ImpactFigure]] = field(default_factory=list)
 
 
+# Units of an impact figure that count people at work, one job each (compared after strip and lower).
+JOB_UNITS = frozenset({"banen", "baan"})
+
+
+@dataclass
+class Headline:
+    """The home page's one real total: people at work through the stories' purchases.
+
+    `people_at_work` adds up figures whose unit is a job (JOB_UNITS); other units, such as
+    hours, are not converted into people."""
+
+    people_at_work: int = 0
+    purchases: int = 0
+    stories_with_jobs: int = 0
+
+
 @dataclass(repr=False)
 class Site:
     config: SiteConfig
@@ -76,6 +92,7 @@ class Site:
     impact_by_theme: dict[str, list[ImpactTotal]] = field(default_factory=dict)
     impact_by_route: dict[str, list[ImpactTotal]] = field(default_factory=dict)
     impact_overall: list[ImpactTotal] = field(default_factory=list)
+    headline: Headline = field(default_factory=Headline)
     next_change: dt.date | None = None  # when the output changes without a content change
 
     def label(self, list_name: str, slug: str | None) -> str:
@@ -199,7 +216,15 @@ def link_site(site: Site) -> Site:
             term.impact = impact_totals(term.cases, spelling)
     site.impact_by_theme = {slug: term.impact for slug, term in site.taxonomies["theme"].items()}
     site.impact_by_route = {slug: term.impact for slug, term in site.taxonomies["route"].items()}
+    site.headline = headline_of(site.cases)
     return site
+
+
+def headline_of(cases: list[Case]) -> Headline:
+    """People at work (figures counted in jobs) and the number of stories they come from."""
+    with_jobs = [case for case in cases if any(f.unit.strip().lower() in JOB_UNITS for f in case.impact)]
+    people = sum(f.value for case in with_jobs for f in case.impact if f.unit.strip().lower() in JOB_UNITS)
+    return Headline(people_at_work=round(people), purchases=len(cases), stories_with_jobs=len(with_jobs))
 
 
 def suppliers_of(organisation: Organisation, enterprises: dict[str, Enterprise]) -> list[Supplier]:

@@ -1,0 +1,82 @@
+"""The design issue in headless Chromium: the Menu button on a phone, the focus style on
+wrapped text, the home page's first screen, the story's figures band and the handout."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def open_at(browser, url: str, width: int, javascript: bool = True):
+    context = browser.new_context(viewport={"width": width, "height": 800}, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return context, page
+
+
+def test_menu_folds_behind_a_button_on_a_phone(browser, sample_url):
+    context, page = open_at(browser, sample_url + "verhalen/", 320)
+    button = page.get_by_role("button", name="Menu")
+    menu = page.get_by_role("navigation", name="Hoofdmenu")
+    assert button.is_visible() and not menu.is_visible()
+    # Header and folded menu stay compact on the smallest screen.
+    assert page.locator(".site-header").bounding_box()["height"] < 130
+    button.click()
+    assert button.get_attribute("aria-expanded") == "true" and menu.is_visible()
+    assert menu.get_by_role("link", name="Verhalen").is_visible()
+    page.keyboard.press("Escape")
+    assert button.get_attribute("aria-expanded") == "false" and not menu.is_visible()
+    context.close()
+
+
+def test_menu_is_open_without_javascript_and_on_a_wide_screen(browser, sample_url):
+    for width, javascript in ((320, False), (1280, True)):
+        context, page = open_at(browser, sample_url + "verhalen/", width, javascript)
+        assert page.get_by_role("navigation", name="Hoofdmenu").is_visible()
+        assert not page.locator(".menu-button").is_visible()
+        context.close()
+
+
+def test_more_sections_open_from_the_menu(browser, sample_url):
+    context, page = open_at(browser, sample_url + "verhalen/", 1280)
+    page.locator(".nav-more summary").click()
+    link = page.get_by_role("link", name="Organisaties").first
+    assert link.is_visible()
+    link.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/organisaties/")
+    context.close()
+
+
+def test_focus_on_a_wrapped_title_marks_each_line_without_covering_the_one_above(browser, sample_url):
+    context, page = open_at(browser, sample_url + "verhalen/", 375)
+    link = page.locator(".card-title a").first
+    link.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    state = link.evaluate("""a => {
+        const style = getComputedStyle(a);
+        return {lines: [...a.getClientRects()].map(r => [r.top, r.bottom]),
+                clone: style.boxDecorationBreak || style.webkitBoxDecorationBreak,
+                shadow: style.boxShadow, underline: parseFloat(style.textDecorationThickness),
+                background: style.backgroundColor, focused: document.activeElement === a};
+    }""")
+    context.close()
+    assert state["focused"] and state["clone"] == "clone"
+    assert state["underline"] >= 3 and state["background"] == "rgb(255, 221, 85)"
+    # Nothing is painted outside each line's box, and the boxes do not overlap.
+    assert state["shadow"] == "none"
+    assert len(state["lines"]) >= 2
+    for (_, bottom), (top, _) in zip(state["lines"], state["lines"][1:]):
+        assert bottom <= top, state
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_home_first_screen_sells_the_mission(browser, sample_url, width):
+    context, page = open_at(browser, sample_url, width)
+    height = page.viewport_size["height"]
+    for selector in ("h1", ".hero .lead", "#site-search"):
+        box = page.locator(selector).bounding_box()
+        assert box["y"] + box["height"] <= height, selector
+    assert page.locator("input[type=search]").count() == 1
+    context.close()

@@ -1,0 +1,110 @@
+"""What the sample site's pages show for the design issue: the home page's headline and
+single search field, the menu's sections, the story's figures band, shared event pages,
+the calendar's quarters and one definition of value across pages."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin
+
+from sitegen.model import Case, ImpactFigure, headline_of
+
+
+class Elements(HTMLParser):
+    """Start tags with their attributes, and the text inside elements with a given id or class."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+
+
+def tags(html: str, name: str, **attrs: str) -> list[dict[str, str]]:
+    parser = Elements()
+    parser.feed(html)
+    return [a for tag, a in parser.tags if tag == name and all(
+        value in a.get(key.rstrip("_"), "").split() if key.endswith("_") else a.get(key) == value
+        for key, value in attrs.items())]
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def site_path(page_path: str, href: str) -> str:
+    """A page-relative link as a site path ("organisaties/")."""
+    return urljoin(f"http://site/{page_path}/", href).removeprefix("http://site/")
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text(encoding="utf-8") if not path.endswith(".html") \
+        else (site / path).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- home
+
+def test_home_has_one_search_field_and_the_header_leaves_its_own_out(sample_site):
+    home = page(sample_site, "")
+    assert len(tags(home, "form", role="search")) == 1
+    assert len(tags(home, "input", type="search")) == 1
+    # Other pages keep the header's search field.
+    assert len(tags(page(sample_site, "verhalen"), "input", type="search")) == 1
+
+
+def test_home_headline_is_a_real_total_from_the_stories(sample_site):
+    home = page(sample_site, "")
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", home, re.S).group(1)
+    # The sample stories name 9+8+6+4+3+2+2+12 jobs, in 8 of 12 stories.
+    assert h1 == "46 mensen aan het werk via 12 kleine inkopen"
+    assert "8 van de 12 verhalen" in text(home)
+
+
+def test_home_offers_the_three_tasks(sample_site):
+    tasks = re.search(r'<nav class="tasks".*?</nav>', page(sample_site, ""), re.S).group(0)
+    hrefs = [a["href"] for a in tags(tasks, "a")]
+    assert hrefs == ["ondernemers/", "verhalen/", "kalender/", "bijeenkomsten/"]
+
+
+def test_headline_counts_only_figures_in_jobs():
+    cases = [Case(slug="a", source="cases/a.md", url="verhalen/a/", impact=[ImpactFigure("Banen", 3, "banen"), ImpactFigure("Uren", 900, "uren werk")]),
+             Case(slug="b", source="cases/b.md", url="verhalen/b/", impact=[ImpactFigure("Werkplek", 1, " Baan ")]),
+             Case(slug="c", source="cases/c.md", url="verhalen/c/", impact=[ImpactFigure("CO2", 40, "kg CO2")])]
+    headline = headline_of(cases)
+    assert (headline.people_at_work, headline.purchases, headline.stories_with_jobs) == (4, 3, 2)
+
+
+def test_newest_wins_on_home_have_a_picture_or_a_neutral_band(sample_site):
+    newest = re.search(r'id="newest-title".*?</section>', page(sample_site, ""), re.S).group(0)
+    cards = re.findall(r'<article class="card card-case">(.*?)</article>', newest, re.S)
+    assert len(cards) == 3
+    for card in cards:
+        images = tags(card, "img")
+        assert images or 'card-picture-none' in card
+        for image in images:
+            assert image["loading"] == "lazy" and image["width"] and image["height"] and image["alt"]
+
+
+# ---------------------------------------------------------------- menu
+
+def test_menu_reaches_every_listing_section_and_marks_the_current_one(sample_site):
+    for path, current in (("organisaties/gemeente-lindendal", "organisaties/"),
+                          ("gemeenten", "gemeenten/"), ("verhalen/koffiepakketten-lindendal", "verhalen/")):
+        html = page(sample_site, path)
+        menu = re.search(r'<nav class="main-nav".*?</nav>', html, re.S).group(0)
+        hrefs = [site_path(path, a["href"]) for a in tags(menu, "a")]
+        for section in ("organisaties/", "themas/", "categorieen/", "gemeenten/", "routes/", "verhalen/"):
+            assert section in hrefs, (path, section)
+        marked = [site_path(path, a["href"]) for a in tags(menu, "a") if "aria-current" in a]
+        assert marked == [current], path
+    assert 'class="is-current"' in page(sample_site, "organisaties/gemeente-lindendal")
+
+
+def test_menu_button_controls_the_menu(sample_site):
+    html = page(sample_site, "verhalen")
+    button = tags(html, "button", class_="menu-button")[0]
+    assert button["aria-expanded"] == "false"
+    assert tags(html, "nav", id=button["aria-controls"])
