@@ -10,6 +10,9 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from sitegen.model import Case, ImpactFigure, headline_of
+from sitegen.registry import headline_advice
+from sitegen.build import BuildOptions, build
+from sites import FIXED_TODAY, MINI, REPO, copy_site
 
 
 class Elements(HTMLParser):
@@ -108,3 +111,48 @@ def test_menu_button_controls_the_menu(sample_site):
     button = tags(html, "button", class_="menu-button")[0]
     assert button["aria-expanded"] == "false"
     assert tags(html, "nav", id=button["aria-controls"])
+
+
+# ---------------------------------------------------------------- story page
+
+def test_story_shows_its_result_in_short_under_the_lead(sample_site):
+    stories = sorted((sample_site / "verhalen").glob("*/index.html"))
+    checked = 0
+    for path in stories:
+        html = path.read_text(encoding="utf-8")
+        if 'class="case"' not in html:
+            continue  # an alias redirect or a listing page
+        header = re.search(r'<header class="page-header">(.*?)</header>', html, re.S).group(1)
+        band = re.search(r'<section class="result-band".*?</section>', header, re.S)
+        facts = re.search(r'<aside class="facts".*?</aside>', html, re.S).group(0)
+        assert "figure-value" not in facts and "Impact in cijfers" not in facts, path
+        # The facts come before the story's text, the band right after the lead.
+        assert html.index('<aside class="facts"') < html.index('<div class="prose">'), path
+        if band:
+            assert header.index('class="lead"') < header.index('class="result-band"')
+            assert "Resultaat in het kort" in band.group(0)
+            assert 1 <= band.group(0).count("<li>") <= 3
+            checked += 1
+    assert checked >= 10
+
+
+def test_a_story_with_more_than_three_figures_shows_the_rest_once_after_the_text(tmp_path):
+    root = copy_site(tmp_path / "site", content=MINI / "content")  # the repo's templates
+    case = root / "content/cases/soep-op-het-stadhuis.md"
+    case.write_text(case.read_text(encoding="utf-8").replace("  - {label: Voedsel gered, value: 800, unit: kg}\n", (
+        "  - {label: Voedsel gered, value: 800, unit: kg}\n"
+        "  - {label: Uren, value: 1200, unit: uren werk}\n"
+        "  - {label: CO2, value: 90, unit: kg CO2 bespaard}\n")), encoding="utf-8")
+    build(BuildOptions(source=root, output=root / "output", today=FIXED_TODAY))
+    html = page(root / "output", "verhalen/soep-op-het-stadhuis")
+    band = re.search(r'<section class="result-band".*?</section>', html, re.S).group(0)
+    rest = re.search(r'<section class="case-impact".*?</section>', html, re.S).group(0)
+    assert re.findall(r'class="figure-value">([^<]*)<', band) == ["3", "800", "1.200"]
+    assert re.findall(r'class="figure-value">([^<]*)<', rest) == ["90"]
+    assert "Meer cijfers" in rest
+
+
+def test_sample_story_titles_are_short_headlines():
+    for path in sorted((REPO / "content" / "cases").glob("*.md")):
+        title = re.search(r"^title: (.*)$", path.read_text(encoding="utf-8"), re.M).group(1)
+        assert headline_advice(title) is None, (path.name, title)

@@ -109,7 +109,9 @@ def test_landmarks_one_h1_language_and_skip_link(kind, page, sample_url, kind_pa
 MARK_FOCUSABLE = """() => {
     const all = [...document.querySelectorAll(
         'a[href], button, input, textarea, select, summary, [tabindex]:not([tabindex="-1"])')]
-        .filter(el => !el.disabled && el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden');
+        .filter(el => !el.disabled && el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden')
+        // What a closed disclosure holds is reached once it is opened.
+        .filter(el => !el.closest('details:not([open]) > :not(summary)'));
     all.forEach((el, index) => { el.dataset.tabStop = index; });
     return all.length;
 }"""
