@@ -156,3 +156,50 @@ def test_sample_story_titles_are_short_headlines():
     for path in sorted((REPO / "content" / "cases").glob("*.md")):
         title = re.search(r"^title: (.*)$", path.read_text(encoding="utf-8"), re.M).group(1)
         assert headline_advice(title) is None, (path.name, title)
+
+
+# ---------------------------------------------------------------- one definition of value
+
+def money_lines(html: str, unit: str) -> list[tuple[int, int]]:
+    """The (low, high) euro amounts of the lines that name `unit` ("waarde van inkopen")."""
+    found = []
+    for line in re.findall(r"<li>(.*?)</li>", html, re.S):
+        if f"</strong> {unit}" in line or f'class="figure-unit">{unit}<' in line:
+            amounts = [int(a.replace(".", "")) for a in re.findall(r"€ ([\d.]+)", line)]
+            found.append((amounts[0], amounts[-1]))
+    return found
+
+
+def test_value_and_social_return_agree_on_impact_and_organisation_pages(sample_site):
+    impact = page(sample_site, "impact")
+    [site_value] = money_lines(impact, "waarde van inkopen")
+    [site_social] = money_lines(impact, "social return")
+    values, socials = [], []
+    for path in sorted((sample_site / "organisaties").glob("*/index.html")):
+        html = path.read_text(encoding="utf-8")
+        values += money_lines(html, "waarde van inkopen")
+        socials += money_lines(html, "social return")
+    # Every story has one buyer, so the organisations' lines add up to the site's.
+    assert (sum(v[0] for v in values), sum(v[1] for v in values)) == site_value
+    assert (sum(v[0] for v in socials), sum(v[1] for v in socials)) == site_social
+    # Lindendal's social return is its own line, not inside its value.
+    lindendal = page(sample_site, "organisaties/gemeente-lindendal")
+    assert money_lines(lindendal, "waarde van inkopen") == [(6800, 6800)]
+    assert money_lines(lindendal, "social return") == [(160000, 160000)]
+    definition = "Waarde is wat een inkoop kost, in euro zonder btw"
+    assert definition in impact and definition in lindendal
+
+
+def test_impact_page_leads_with_at_most_five_figures_each_with_period_and_source(sample_site):
+    impact = page(sample_site, "impact")
+    headline = re.search(r'<ul class="impact-headline">(.*?)</ul>', impact, re.S).group(1)
+    items = re.findall(r"<li>(.*?)</li>", headline, re.S)
+    assert 1 <= len(items) <= 5
+    for item in items:
+        assert re.search(r'class="period">(per jaar|eenmalig)<', item), item
+        assert "Gemeld door: " in item
+    assert "41.300</span> <span class=\"figure-unit\">uren werk</span> <span class=\"period\">per jaar" in headline
+    # Bars say who bought from whom; tables are folded away.
+    assert "Gemeente Lindendal → Leerwerkbedrijf Springplank Zuid" in impact
+    assert impact.count("<table") == impact.count('<details class="table-fold">') + impact.count(
+        '<details class="impact-group table-fold">')

@@ -80,3 +80,29 @@ def test_home_first_screen_sells_the_mission(browser, sample_url, width):
         assert box["y"] + box["height"] <= height, selector
     assert page.locator("input[type=search]").count() == 1
     context.close()
+
+
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from test_pages import AXE_OPTIONS, PAGE_KINDS, kind_paths  # noqa: E402,F401 - kind_paths is a fixture
+
+
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_axe_finds_no_violations_at_375_px(kind, browser, sample_url, kind_paths):
+    context, page = open_at(browser, sample_url + kind_paths[kind], 375)
+    results = Axe().run(page, options=AXE_OPTIONS)
+    context.close()
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_impact_page_leaves_axe_no_colour_contrast_in_doubt(browser, sample_url, width):
+    context, page = open_at(browser, sample_url + "impact/", width)
+    for fold in page.locator("details").all():  # the folded tables too
+        fold.evaluate("d => d.open = true")
+    options = {**AXE_OPTIONS, "resultTypes": ["violations", "incomplete"]}
+    results = Axe().run(page, options=options).response
+    context.close()
+    doubtful = [node["target"] for rule in results["incomplete"] if rule["id"] == "color-contrast"
+                for node in rule["nodes"]]
+    assert doubtful == []
+    assert results["violations"] == []
