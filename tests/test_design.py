@@ -203,3 +203,27 @@ def test_impact_page_leads_with_at_most_five_figures_each_with_period_and_source
     assert "Gemeente Lindendal → Leerwerkbedrijf Springplank Zuid" in impact
     assert impact.count("<table") == impact.count('<details class="table-fold">') + impact.count(
         '<details class="impact-group table-fold">')
+
+
+# ---------------------------------------------------------------- events
+
+def test_event_page_has_a_share_panel_and_its_own_calendar_file(sample_site):
+    for path in sorted((sample_site / "bijeenkomsten").glob("*/index.html")):
+        slug = path.parent.name
+        html = path.read_text(encoding="utf-8")
+        canonical = tags(html, "link", rel="canonical")[0]["href"]
+        assert tags(html, "input", id="share-url")[0]["value"] == canonical
+        assert '<figure class="share-qr">' in html and "<svg" in html.split('<figure class="share-qr">')[1]
+        invitation = re.search(r'<textarea id="share-invitation"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+        assert invitation.endswith(canonical)
+        [download] = [a for a in tags(html, "a") if "download" in a]
+        assert download == {"href": f"{slug}.ics", "download": f"{slug}.ics"}
+        assert (path.parent / f"{slug}.ics").exists()
+        # Facts and sign-up come before the text.
+        assert html.index('<aside class="facts"') < html.index('<div class="prose">')
+
+
+def test_a_story_invitation_names_its_coming_event(sample_site):
+    html = page(sample_site, "verhalen/koffiepakketten-lindendal")
+    invitation = re.search(r'<textarea id="share-invitation"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    assert "Het verhaal komt aan bod bij Lunchlezing: klein beginnen, groot vertellen op 21 januari 2027." in invitation
