@@ -106,3 +106,37 @@ def test_impact_page_leaves_axe_no_colour_contrast_in_doubt(browser, sample_url,
                 for node in rule["nodes"]]
     assert doubtful == []
     assert results["violations"] == []
+
+
+def shortest_and_longest_story() -> list[str]:
+    from test_pages import REPO
+    stories = sorted((REPO / "content" / "cases").glob("*.md"), key=lambda p: len(p.read_text(encoding="utf-8")))
+    return [f"verhalen/{stories[0].stem}/", f"verhalen/{stories[-1].stem}/"]
+
+
+@pytest.mark.parametrize("path", shortest_and_longest_story())
+def test_handout_fills_one_a4_page_with_masthead_large_figures_and_whole_addresses(browser, sample_url, path):
+    from test_pages import count_pdf_pages
+    # The A4 page less its margins (@page: 10 mm by 12 mm), at 96 pixels per inch.
+    context = browser.new_context(viewport={"width": 703, "height": 1047})
+    page = context.new_page()
+    page.goto(sample_url + path)
+    page.wait_for_load_state("networkidle")
+    page.emulate_media(media="print")
+    assert count_pdf_pages(page.pdf(format="A4")) == 1
+    masthead = page.locator(".print-masthead")
+    assert masthead.is_visible()
+    assert "Sociaal inkopen Brabant" in masthead.inner_text() and "Praktijkverhaal van " in masthead.inner_text()
+    sizes = page.locator(".result-band .figure-value").evaluate_all(
+        "els => els.map(el => parseFloat(getComputedStyle(el).fontSize))")
+    body_size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.case .prose p')).fontSize)")
+    assert sizes and min(sizes) >= 1.5 * body_size
+    # An e-mail address stays on one line; the example label is not printed.
+    for link in page.locator(".facts a[href^='mailto:']").all():
+        lines = link.evaluate("a => new Set([...a.getClientRects()].map(r => Math.round(r.bottom))).size")
+        assert lines == 1, link.inner_text()
+    assert all(not badge.is_visible() for badge in page.locator(".badge-example").all())
+    # The address and QR code stand at the foot of the page, for a short story too.
+    share_bottom = page.locator(".share").bounding_box()
+    context.close()
+    assert share_bottom["y"] + share_bottom["height"] >= 0.95 * 1047
