@@ -227,3 +227,37 @@ def test_a_story_invitation_names_its_coming_event(sample_site):
     html = page(sample_site, "verhalen/koffiepakketten-lindendal")
     invitation = re.search(r'<textarea id="share-invitation"[^>]*>(.*?)</textarea>', html, re.S).group(1)
     assert "Het verhaal komt aan bod bij Lunchlezing: klein beginnen, groot vertellen op 21 januari 2027." in invitation
+
+
+# ---------------------------------------------------------------- plain words and example notice
+
+def test_fields_read_as_sentences_not_raw_values(sample_site):
+    raw = re.compile(r"<dd>(ja|nee|nog niet bekend|Startup|Groeiend|Gevestigd)</dd>")
+    pages = [p for folder in ("ondernemers", "verhalen", "organisaties") for p in (sample_site / folder).glob("*/index.html")]
+    assert len(pages) > 20
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        assert not raw.search(html), (path, raw.search(html).group(0))
+        assert "(art. 2.82)</dt>" not in html and "Bevestigd door de inkoper" not in html
+    profile = page(sample_site, "ondernemers/budgetcoaches-rustig-rond")
+    assert "Een inkoop bij deze onderneming telt niet mee voor social return." in profile
+    assert "Een jonge onderneming, net begonnen." in profile
+
+
+def test_example_items_carry_a_small_label_and_the_site_one_notice(sample_site):
+    notice = "Alles met het label Voorbeeld is verzonnen, om te laten zien hoe het werkt."
+    for path in ("", "verhalen/koffiepakketten-lindendal", "ondernemers/budgetcoaches-rustig-rond", "impact"):
+        html = page(sample_site, path)
+        assert html.count(notice) == 1, path
+        assert 'class="note"' not in html or "verzonnen voorbeeld" not in html
+    assert 'class="badge badge-example"' in page(sample_site, "verhalen/koffiepakketten-lindendal")
+
+
+def test_without_a_notice_in_site_yaml_no_notice_shows(tmp_path):
+    root = copy_site(tmp_path / "site", content=MINI / "content")
+    build(BuildOptions(source=root, output=root / "output", today=FIXED_TODAY))
+    assert 'class="site-notice"' not in page(root / "output", "")
+    site_yaml = root / "content/site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "example_notice: Dit is een proef.\n", encoding="utf-8")
+    build(BuildOptions(source=root, output=root / "output", today=FIXED_TODAY))
+    assert '<div class="site-notice"><p class="wrap">Dit is een proef.</p></div>' in page(root / "output", "verhalen")
