@@ -245,7 +245,7 @@ def test_fields_read_as_sentences_not_raw_values(sample_site):
 
 
 def test_example_items_carry_a_small_label_and_the_site_one_notice(sample_site):
-    notice = "Alles met het label Voorbeeld is verzonnen, om te laten zien hoe het werkt."
+    notice = "Alles met het label Voorbeeld is verzonnen."
     for path in ("", "verhalen/koffiepakketten-lindendal", "ondernemers/budgetcoaches-rustig-rond", "impact"):
         html = page(sample_site, path)
         assert html.count(notice) == 1, path
