@@ -261,3 +261,10 @@ def test_without_a_notice_in_site_yaml_no_notice_shows(tmp_path):
     site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "example_notice: Dit is een proef.\n", encoding="utf-8")
     build(BuildOptions(source=root, output=root / "output", today=FIXED_TODAY))
     assert '<div class="site-notice"><p class="wrap">Dit is een proef.</p></div>' in page(root / "output", "verhalen")
+
+
+def test_an_event_invitation_reads_as_an_invitation(sample_site):
+    html = page(sample_site, "bijeenkomsten/lunchlezing-klein-beginnen")
+    invitation = re.search(r'<textarea id="share-invitation"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    assert invitation.startswith("Kom ook: Lunchlezing: klein beginnen, groot vertellen. "
+                                 "Op donderdag 21 januari 2027 om 12:00, Stadskantoor Lindendal")

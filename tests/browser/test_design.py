@@ -140,3 +140,15 @@ def test_handout_fills_one_a4_page_with_masthead_large_figures_and_whole_address
     share_bottom = page.locator(".share").bounding_box()
     context.close()
     assert share_bottom["y"] + share_bottom["height"] >= 0.95 * 1047
+
+
+def test_impact_tables_stack_on_a_phone_and_fit_its_width(browser, sample_url):
+    context, page = open_at(browser, sample_url + "impact/", 320)
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    overflow = page.evaluate("""() => [...document.querySelectorAll('main table, main table *')]
+        .filter(el => el.getBoundingClientRect().right > innerWidth + 1).map(el => el.tagName)""")
+    display = page.evaluate("getComputedStyle(document.querySelector('main table.stack tbody tr')).display")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert overflow == [] and width <= 320
+    assert display == "block"
