@@ -94,7 +94,7 @@ def test_newest_wins_on_home_have_a_picture_or_a_neutral_band(sample_site):
 # ---------------------------------------------------------------- menu
 
 def test_menu_reaches_every_listing_section_and_marks_the_current_one(sample_site):
-    for path, current in (("organisaties/gemeente-lindendal", "organisaties/"),
+    for path, current in (("organisaties/gemeente-lindendal", "organisaties/"), ("zoeken", "zoeken/"),
                           ("gemeenten", "gemeenten/"), ("verhalen/koffiepakketten-lindendal", "verhalen/")):
         html = page(sample_site, path)
         menu = re.search(r'<nav class="main-nav".*?</nav>', html, re.S).group(0)
