@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .cache import (TRUST_WINDOW_NS, BuildCache, cache_folder, digest, output_intact, racy_digests, source_stats,
+from .cache import (TRUST_WINDOW_NS, BuildCache, cache_folder, cache_root, digest, output_intact, racy_digests, source_stats,
                     stats_prove_unchanged, unchanged_summary)
 from .config import BuildOptions, site_config
 from .deps import PageRecord, RenderRecords, Values, stale_pages, updated_records
 from .errors import BuildFailed, Problem, Problems
 from .feeds import feed_files
+from .images import PictureSet, make_pictures, slot_warnings
 from .indexing import search_document, search_documents, searchable_items
 from .load import LoadedContent, load_content
 from .markdown import body_link_problems, link_urls, make_parser, render_bodies
@@ -65,6 +66,7 @@ class Templates:
     env: object
     strings: dict
     digests: dict[str, str]  # template name -> digest of its source
+    pictures: str = ""  # digest of the raster images, which pages show through picture()
 
 
 def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = None,
@@ -102,12 +104,14 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
         model = model_site(valid, options, loaded, state, problems)
         site = model.site
         templates = template_stage(options, site, state, problems, write)
+        pictures = picture_stage(options, loaded.media, site, templates, problems, write)
         specs = plan_pages(site)
         records = state.records if reuse_output else None
         values = Values(site, all_items(site), *carried_values(model, records))
         stale = pages_to_render(specs, model, values, templates, records)
         others = [OutputFile(path, content) for path, content in feed_files(site, sitemap_urls(specs))]
         others += copy_assets(options.source, loaded.media, problems)
+        others += [OutputFile(path, data, (f"content/{rel}",)) for path, data, rel in pictures.files]
         check_paths([OutputFile(spec.path, None, spec.sources) for spec in specs] + others, problems)
         problems.raise_if_errors(pending=PENDING_BEFORE_RENDER)
         result = BuildResult(site, [], problems.warnings, page_count=len(specs), next_change=site.next_change)
@@ -193,6 +197,21 @@ def template_stage(options: BuildOptions, site: Site, state: BuildCache, problem
     return Templates(env, strings, digests)
 
 
+def picture_stage(options: BuildOptions, media: set[str], site: Site, templates: Templates, problems: Problems,
+                  write: bool) -> PictureSet:
+    """Raster images in a few widths and WebP, for the templates' picture(); variants are
+    encoded once per content digest and kept in the user's cache folder, never in the site."""
+    # Shared by every site of this user: a variant depends only on the image's bytes.
+    cache = cache_root() / "images" if options.use_cache else None
+    pictures = make_pictures(options.source, media, cache, problems, encode=write)
+    shown = [(case.image["src"], "image") for case in site.cases if case.image] + \
+        [(enterprise.logo["src"], "logo") for enterprise in site.enterprises if enterprise.logo]
+    slot_warnings(shown, pictures, problems)
+    templates.env.globals["picture"] = pictures.get
+    templates.pictures = pictures.key
+    return pictures
+
+
 def carried_values(model: Model, records: RenderRecords | None) -> tuple:
     """What Values may take over from the last build: with the last build's model, the digests
     of the fields of every item whose file did not change stand (deps.Values.of_read)."""
@@ -216,7 +235,7 @@ def pages_to_render(specs: list[PageSpec], model: Model, values: Values, templat
 def global_key(site: Site, templates: Templates) -> str:
     """What every page may show without reading it from the model: UI strings, settings,
     vocabulary (through label()) and the date."""
-    return digest(templates.strings, site.config, site.vocabulary, site.today)
+    return digest(templates.strings, site.config, site.vocabulary, site.today, templates.pictures)
 
 
 def record_pages(specs: list[PageSpec], stale: set[str], run: RenderRun, values: Values, templates: Templates,

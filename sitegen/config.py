@@ -20,6 +20,7 @@ class SiteConfig:
     language: str = "nl"
     description: str = ""
     region: str = ""
+    example_notice: str = ""  # one site-wide line that items labelled "Voorbeeld" are made up
     logo: dict | None = None
     nav: tuple[str, ...] = DEFAULT_NAV
     raw_html: bool = False
@@ -53,6 +54,7 @@ def site_config(data: dict, base_url: str | None = None, file_links: bool = Fals
         language=data.get("language", "nl"),
         description=data.get("description", ""),
         region=data.get("region", ""),
+        example_notice=data.get("example_notice", ""),
         logo=data.get("logo"),
         nav=tuple(data.get("nav") or DEFAULT_NAV),
         raw_html=features.get("raw_html", False),

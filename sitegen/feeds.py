@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .model import Event, Procurement, Site
 from .links import absolute_linker
+from .render import MONTHS
 from .urls import absolute_url
 
 FEED_SIZE = 30
@@ -133,21 +134,48 @@ def _event_lines(site: Site, event: Event) -> list[str]:
 
 
 def _procurement_lines(site: Site, procurement: Procurement) -> list[str]:
+    """An all-day event on the expected date, or spanning the whole expected quarter."""
     host = site.config.base_url.split("//", 1)[-1].split("/", 1)[0]
-    start = procurement.expected if isinstance(procurement.expected, dt.date) else _quarter_start(procurement.expected)
+    if isinstance(procurement.expected, dt.date):
+        start, end = procurement.expected, procurement.expected + dt.timedelta(days=1)
+    else:
+        start, end = quarter_span(procurement.expected)
     organisation = procurement.organisation.name if procurement.organisation else ""
     summary = f"{procurement.title} ({organisation})" if organisation else procurement.title
+    url = absolute_url(site.config.base_url, procurement.url)
     return ["BEGIN:VEVENT", f"UID:kalender-{procurement.slug}@{host}", f"DTSTAMP:{_stamp(site)}",
             f"DTSTART;VALUE=DATE:{start.strftime('%Y%m%d')}",
-            f"DTEND;VALUE=DATE:{(start + dt.timedelta(days=1)).strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{end.strftime('%Y%m%d')}",
+            "TRANSP:TRANSPARENT",  # a purchase expected some time in a period does not fill the reader's agenda
             f"SUMMARY:{ics_text(summary)}",
-            f"DESCRIPTION:{ics_text(procurement.description)}",
-            f"URL:{absolute_url(site.config.base_url, procurement.url)}", "END:VEVENT"]
+            f"DESCRIPTION:{ics_text(procurement_description(site, procurement, url))}",
+            f"URL:{url}", "END:VEVENT"]
 
 
-def _quarter_start(quarter: str) -> dt.date:
-    year, number = quarter.split("-Q")
-    return dt.date(int(year), 3 * (int(number) - 1) + 1, 1)
+def quarter_span(quarter: str) -> tuple[dt.date, dt.date]:
+    """The first day of a quarter ("2027-Q2") and the first day after it (DTEND is exclusive)."""
+    year, number = (int(part) for part in quarter.split("-Q"))
+    start = dt.date(year, 3 * (number - 1) + 1, 1)
+    end = dt.date(year + 1, 1, 1) if number == 4 else dt.date(year, 3 * number + 1, 1)
+    return start, end
+
+
+def procurement_description(site: Site, procurement: Procurement, url: str) -> str:
+    """What a calendar entry says: when it is expected, by whom, what, its chances, where to read more."""
+    if isinstance(procurement.expected, dt.date):
+        when = f"Verwacht op {procurement.expected.day} {MONTHS[procurement.expected.month - 1]} {procurement.expected.year}"
+    else:
+        year, number = procurement.expected.split("-Q")
+        when = f"Verwacht in het {number}e kwartaal van {year}, nog zonder vaste datum"
+    lines = [when + (f", bij {procurement.organisation.name}." if procurement.organisation else ".")]
+    if procurement.description:
+        lines.append(procurement.description)
+    lines.append(f"Categorie: {site.label('categories', procurement.category)}.")
+    if procurement.opportunities:
+        chances = ", ".join(site.label("opportunities", o).lower() for o in procurement.opportunities)
+        lines.append(f"Kansen voor sociale ondernemers: {chances}.")
+    lines.append(f"Meer informatie: {url}")
+    return "\n".join(lines)
 
 
 def events_ics(site: Site) -> bytes:
@@ -167,5 +195,6 @@ def feed_files(site: Site, page_urls: list[str]) -> list[tuple[str, bytes]]:
     files = [("feed.xml", atom_feed(site)), ("sitemap.xml", sitemap(site, page_urls)),
              ("robots.txt", robots_txt(site)), ("kalender.ics", procurements_ics(site)),
              ("bijeenkomsten.ics", events_ics(site))]
-    files += [(f"{event.url}bijeenkomst.ics", event_ics(site, event)) for event in site.events]
+    # Named after the event, so downloads of several events do not overwrite each other.
+    files += [(f"{event.url}{event.slug}.ics", event_ics(site, event)) for event in site.events]
     return files

@@ -175,6 +175,20 @@ class Case(Item):
 
 
 @dataclass
+class ValueTotal:
+    """What stories were worth, in the one definition every page uses ("waarde").
+
+    `purchases` adds up the contract values (euro, without btw) of stories bought directly
+    or through a contractor; a story on the social-return route counts under `social_return`
+    instead, as the value of the obligation it filled. Each is (low, high) for ranges."""
+
+    purchases: tuple[float, float] = (0, 0)
+    purchase_count: int = 0
+    social_return: tuple[float, float] = (0, 0)
+    social_return_count: int = 0
+
+
+@dataclass
 class YearSpend:
     year: int
     amount: float | None = None  # only when the organisation chose to show it (--bedragen)
@@ -205,6 +219,7 @@ class Organisation(Item):
     enterprises: list[Enterprise] = derived(default_factory=list)
     procurements: list["Procurement"] = derived(default_factory=list)
     known_value: tuple[float, float] = derived((0, 0))  # (low, high) of the stories' contract values
+    value_total: ValueTotal = derived(default_factory=ValueTotal)
     suppliers: list[Supplier] = derived(default_factory=list)  # by name
 
     @property

@@ -13,9 +13,9 @@ from typing import Any
 from .config import SiteConfig
 # The content dataclasses live in items.py; the stages after this one import them from here.
 from .items import (Case, Delivery, Enterprise, Event, ImpactFigure, Item, Offering, Organisation, Page,  # noqa: F401
-                    Procurement, Recognition, Supplier, Tip, YearSpend)
+                    Procurement, Recognition, Supplier, Tip, ValueTotal, YearSpend)
 from .load import markdown_field
-from .registry import CONTENT_TYPES
+from .registry import CONTENT_TYPES, RECURRING_PATTERN
 
 
 # Facets that get listing pages: facet -> (URL folder, vocabulary list)
@@ -77,6 +77,38 @@ class ImpactTotal:
     total: float = 0
     sources: list[tuple[Case, ImpactFigure]] = field(default_factory=list)
 
+    @property
+    def per_year(self) -> bool:
+        """A yearly figure (its unit says so); every other figure counts once."""
+        return bool(RECURRING_PATTERN.search(self.unit))
+
+    @property
+    def base_unit(self) -> str:
+        """The unit without its period ("uren werk" for "uren werk per jaar"), shown beside a period label."""
+        return " ".join(RECURRING_PATTERN.sub("", self.unit).split()) or self.unit
+
+    @property
+    def reported_by(self) -> list[str]:
+        """Who reported the figures (their sources), each once, in the stories' order."""
+        sources = ((figure.source or "").strip() for _, figure in self.sources)
+        return list(dict.fromkeys(source for source in sources if source))
+
+
+# Units of an impact figure that count people at work, one job each (compared after strip and lower).
+JOB_UNITS = frozenset({"banen", "baan"})
+
+
+@dataclass
+class Headline:
+    """The home page's one real total: people at work through the stories' purchases.
+
+    `people_at_work` adds up figures whose unit is a job (JOB_UNITS); other units, such as
+    hours, are not converted into people."""
+
+    people_at_work: int = 0
+    purchases: int = 0
+    stories_with_jobs: int = 0
+
 
 @dataclass(repr=False)
 class Site:
@@ -94,6 +126,9 @@ class Site:
     impact_by_theme: dict[str, list[ImpactTotal]] = field(default_factory=dict)
     impact_by_route: dict[str, list[ImpactTotal]] = field(default_factory=dict)
     impact_overall: list[ImpactTotal] = field(default_factory=list)
+    impact_headline: list[ImpactTotal] = field(default_factory=list)  # at most HEADLINE_FIGURES
+    value_total: ValueTotal = field(default_factory=ValueTotal)
+    headline: Headline = field(default_factory=Headline)
     next_change: dt.date | None = None  # when the output changes without a content change
 
     def label(self, list_name: str, slug: str | None) -> str:
@@ -207,6 +242,7 @@ def link_site(site: Site) -> Site:
     for organisation in site.organisations:
         organisation.enterprises = _unique(e for case in organisation.cases for e in case.enterprises)
         organisation.known_value = value_range(case.value for case in organisation.cases)
+        organisation.value_total = value_total_of(organisation.cases)
         organisation.suppliers = suppliers_of(organisation, enterprises)
     for enterprise in site.enterprises:
         enterprise.buyers = _unique(case.buyer for case in enterprise.cases if case.buyer)
@@ -219,7 +255,43 @@ def link_site(site: Site) -> Site:
             term.impact = impact_totals(term.cases, spelling)
     site.impact_by_theme = {slug: term.impact for slug, term in site.taxonomies["theme"].items()}
     site.impact_by_route = {slug: term.impact for slug, term in site.taxonomies["route"].items()}
+    site.headline = headline_of(site.cases)
+    site.value_total = value_total_of(site.cases)
+    site.impact_headline = headline_figures(site.impact_overall)
     return site
+
+
+# The social-return route's stories record the value of the obligation they filled, not a
+# purchase from the enterprise; ValueTotal keeps the two apart.
+SOCIAL_RETURN_ROUTE = "social-return"
+# Impact figures the impact page leads with; the value and social return lines come beside them.
+HEADLINE_FIGURES = 3
+
+
+def value_total_of(cases: list[Case]) -> ValueTotal:
+    """The stories' value in the one definition of ValueTotal."""
+    valued = [case for case in cases if case.value is not None]
+    social = [case for case in valued if case.route == SOCIAL_RETURN_ROUTE]
+    bought = [case for case in valued if case.route != SOCIAL_RETURN_ROUTE]
+    return ValueTotal(purchases=value_range(case.value for case in bought), purchase_count=len(bought),
+                      social_return=value_range(case.value for case in social), social_return_count=len(social))
+
+
+def headline_figures(totals: list[ImpactTotal]) -> list[ImpactTotal]:
+    """The impact totals to lead with: the most reported, one per label, none in euro (value
+    has its own definition, value_total_of)."""
+    chosen: dict[str, ImpactTotal] = {}
+    for total in totals:  # already ordered by how many stories report them
+        if total.base_unit.lower() not in ("euro", "eur", "€") and total.label.lower() not in chosen:
+            chosen[total.label.lower()] = total
+    return list(chosen.values())[:HEADLINE_FIGURES]
+
+
+def headline_of(cases: list[Case]) -> Headline:
+    """People at work (figures counted in jobs) and the number of stories they come from."""
+    with_jobs = [case for case in cases if any(f.unit.strip().lower() in JOB_UNITS for f in case.impact)]
+    people = sum(f.value for case in with_jobs for f in case.impact if f.unit.strip().lower() in JOB_UNITS)
+    return Headline(people_at_work=round(people), purchases=len(cases), stories_with_jobs=len(with_jobs))
 
 
 def suppliers_of(organisation: Organisation, enterprises: dict[str, Enterprise]) -> list[Supplier]:

@@ -141,7 +141,27 @@ CASE_SCHEMA = Obj("Praktijkverhaal (content/cases/<naam>.md, kop tussen ---)", f
 RECURRING_PATTERN = re.compile(r"\b(?:per (?:jaar|maand|week|dag)|jaarlijks|maandelijks|wekelijks)\b", re.IGNORECASE)
 
 
+# A headline a reader takes in at a glance (Rijksoverheid writing conventions): short, no full stop.
+HEADLINE_LENGTH = 90
+
+
+def headline_advice(title: str) -> tuple[str, str] | None:
+    """What is wrong with a story's title as a headline, and a hint; None when nothing is."""
+    title = title.strip()
+    if len(title) > HEADLINE_LENGTH:
+        return (f"de titel is {len(title)} tekens lang; een kop leest het best onder de {HEADLINE_LENGTH} tekens",
+                "zet de kleine winst in een korte kop, bijvoorbeeld: Gemeente koopt koffie bij sociale onderneming; "
+                "de rest kan in summary")
+    if title.endswith(".") and not title.endswith("..."):
+        return ("de titel eindigt op een punt; een kop heeft geen punt aan het eind",
+                "haal de punt aan het eind van de titel weg")
+    return None
+
+
 def _case_rules(data: dict, ctx: Context) -> None:
+    advice = headline_advice(data.get("title", ""))
+    if advice:
+        ctx.warning(("title",), *advice)
     for number, figure in enumerate(data.get("impact", [])):
         said = RECURRING_PATTERN.search(f"{figure['label']} {figure.get('source', '')}")
         if said and not RECURRING_PATTERN.search(figure["unit"]):

@@ -22,6 +22,7 @@ SITE_SCHEMA = Obj("Instellingen van de site (content/site.yaml)", fields={
     "language": Choice("Taal van de site", required=True, values=("nl",)),
     "description": Text("Korte beschrijving voor zoekmachines en link-voorbeelden"),
     "region": Text("Regio van de etalage"),
+    "example_notice": Text("Eén melding op elke pagina dat items met het label Voorbeeld verzonnen zijn"),
     "logo": Media("Logo van de site"),
     "nav": ListOf("Volgorde van het hoofdmenu", item=Choice(values=(
         "verhalen", "ondernemers", "kalender", "bijeenkomsten", "tips", "impact", "zoeken"))),

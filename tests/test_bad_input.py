@@ -91,6 +91,24 @@ def test_a_yearly_figure_whose_unit_does_not_say_so_is_a_warning(site, capsys):
     assert code == 0 and "warning" not in err
 
 
+def test_a_long_headline_or_one_with_a_full_stop_is_a_warning(site, capsys):
+    long_title = "De gemeente koopt de lunchsoep voor het stadhuis voortaan bij een sociale keuken uit de eigen wijk"
+    replace(site, CASE, "title: Soep op het stadhuis", f"title: {long_title}")
+    code, out, err = run_cli(capsys, "build", "--source", str(site))
+    assert code == 0
+    assert (f"{CASE}:2:8: warning: de titel is {len(long_title)} tekens lang; een kop leest het best onder de 90 tekens "
+            "(zet de kleine winst in een korte kop, bijvoorbeeld: Gemeente koopt koffie bij sociale onderneming; "
+            "de rest kan in summary)") in err
+    replace(site, CASE, f"title: {long_title}", "title: Soep op het stadhuis.")
+    code, out, err = run_cli(capsys, "check", "--source", str(site), "--strict")
+    assert code == 1
+    assert (f"{CASE}:2:8: error: de titel eindigt op een punt; een kop heeft geen punt aan het eind "
+            "(haal de punt aan het eind van de titel weg)") in err
+    replace(site, CASE, "title: Soep op het stadhuis.", "title: Soep op het stadhuis")
+    code, out, err = run_cli(capsys, "check", "--source", str(site), "--strict")
+    assert code == 0 and "warning" not in err
+
+
 def test_missing_required_field(site, capsys):
     replace(site, ENTERPRISE, "summary: Een keuken die soep maakt van groente die anders weggaat.\n", "")
     assert build_fails(site, capsys) == [f"{ENTERPRISE}:1:1: error: verplicht veld 'summary' ontbreekt"]

@@ -1,4 +1,5 @@
-// Progressive enhancement for the story share panel: copy buttons and a print button.
+// Progressive enhancement: the Menu button on a small screen, and the share panel's
+// copy buttons and print button.
 // The buttons are `hidden` in the HTML, so without JavaScript a reader sees only what
 // works: the text fields, which can be selected and copied by hand.
 "use strict";
@@ -38,6 +39,24 @@
       }
     });
     button.hidden = false;
+  }
+
+  // Disclosure pattern: the menu is open in the HTML; with JavaScript (the `js-menu` class,
+  // set in the page's head) a small screen folds it behind the Menu button.
+  const menuButton = document.querySelector(".menu-button");
+  const menu = menuButton && document.getElementById(menuButton.getAttribute("aria-controls"));
+  if (menu) {
+    menuButton.addEventListener("click", () => {
+      const open = menuButton.getAttribute("aria-expanded") !== "true";
+      menuButton.setAttribute("aria-expanded", String(open));
+      menu.classList.toggle("is-open", open);
+    });
+    menuButton.closest("header").addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && menu.classList.contains("is-open")) {
+        menuButton.click();
+        menuButton.focus();
+      }
+    });
   }
 
   if (typeof window.print === "function") {
