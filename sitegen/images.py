@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from PIL import Image, ImageOps
 
 from .errors import Problems
+from .media import media_problem
 
 # Widths a browser can choose from (srcset); an image is never made larger than it is.
 WIDTHS = (320, 640, 960, 1280)
@@ -96,12 +97,15 @@ def make_pictures(source: Path, media: set[str], cache: Path | None, problems: P
         if extension not in RASTER:
             continue
         data = (source / "content" / rel).read_bytes()
+        if media_problem(rel, data) is not None:
+            continue  # the media check already says what is wrong with this file
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
         keys.append(f"{rel}:{digest}")
         try:
             picture, files = _variants(rel, data, digest, cache, encode)
-        except (OSError, ValueError, Image.DecompressionBombError) as error:
-            problems.error(f"content/{rel}", 1, 1, f"deze afbeelding kan niet worden gelezen ({error})",
+        except (OSError, ValueError, Image.DecompressionBombError):
+            # Pillow's own words are English and name objects in memory: the editor gets ours.
+            problems.error(f"content/{rel}", 1, 1, "deze afbeelding kan niet worden gelezen: het bestand is beschadigd of onvolledig",
                            "sla de foto opnieuw op als JPEG of PNG, of kies een andere")
             continue
         result.pictures[rel] = picture

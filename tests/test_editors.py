@@ -480,7 +480,7 @@ def test_check_counts_its_warnings(site, capsys):
     replace(site, ENTERPRISE, "size: startup", "size: startup\nwebsite_url: https://example.nl\nfax: 1")
     code, out, err = run_cli(capsys, "check", "--source", str(site))
     assert code == 0
-    assert out.strip() == ("Geen fouten: 33 pagina's gecontroleerd, met 2 waarschuwingen (zie hierboven; met --strict"
+    assert out.strip() == ("Geen fouten: 41 pagina's gecontroleerd, met 2 waarschuwingen (zie hierboven; met --strict"
                            " tellen ze als fout).")
     assert len(err.strip().splitlines()) == 2
 

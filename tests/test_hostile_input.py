@@ -32,7 +32,8 @@ def test_media_that_could_script_are_refused_at_their_path(tmp_path, capsys, nam
 def test_plain_images_pdfs_and_shape_svgs_are_published(tmp_path, capsys):
     root = copy_mini(tmp_path / "site")
     media = root / "content" / "media"
-    (media / "foto.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)
+    from PIL import Image
+    Image.new("RGB", (8, 8), "teal").save(media / "foto.png")  # a real, readable PNG
     (media / "folder.pdf").write_bytes(b"%PDF-1.7\n")
     (media / "vorm.svg").write_text(SVG.format('<defs><linearGradient id="g"/></defs><rect fill="url(#g)"/>'
                                                '<use href="#g"/><text>Soep</text>'))

@@ -40,7 +40,7 @@ def test_a_planned_purchase_lists_at_most_eight_matches_and_links_to_the_rest(tm
     assert crowded, "the generated site should have a purchase with many matches"
     html = (tmp_path / "out/kalender/index.html").read_text(encoding="utf-8")
     card = html[html.index(f'id="{crowded[0].slug}"'):]
-    card = card[:card.index("</article>")]
+    card = card[:card.index("</tr>")]
     assert len(re.findall(r"<li><a href=\"\.\./ondernemers/", card)) == 8
     assert f'href="../categorieen/{crowded[0].category}/">Bekijk alle ondernemers voor' in card
 
@@ -164,10 +164,10 @@ def test_a_worker_that_fails_ends_the_build_with_one_line(tmp_path, monkeypatch,
     monkeypatch.setattr(load, "PARALLEL_MINIMUM", 2)
     parent, load_file = os.getpid(), load._load_file
 
-    def broken_in_a_child(*args):
+    def broken_in_a_child(*args, **kwargs):
         if os.getpid() != parent:
             raise KeyError("zoiets")
-        return load_file(*args)
+        return load_file(*args, **kwargs)
 
     monkeypatch.setattr(load, "_load_file", broken_in_a_child)
     code, out, err = run_cli(capsys, "build", "--source", str(source), "--output", str(tmp_path / "out"))
