@@ -170,7 +170,10 @@ def test_a_worker_that_fails_ends_the_build_with_one_line(tmp_path, monkeypatch,
         return load_file(*args, **kwargs)
 
     monkeypatch.setattr(load, "_load_file", broken_in_a_child)
-    code, out, err = run_cli(capsys, "build", "--source", str(source), "--output", str(tmp_path / "out"))
+    # A generous memory budget: after a long test session this process is big, and the
+    # build would otherwise parse in one process and never reach the broken child.
+    code, out, err = run_cli(capsys, "build", "--source", str(source), "--output", str(tmp_path / "out"),
+                             "--max-memory", "100000")
     assert code == 1
     assert err == "interne fout in een hulpproces: KeyError: 'zoiets'\n"
     assert not (tmp_path / "out").exists()
