@@ -266,16 +266,9 @@ def _delivery_areas(enterprise: Enterprise, site) -> frozenset[str]:
 
 
 def _procurement_areas(procurement: Procurement, site) -> frozenset[str]:
-    """The purchase's area as `werkgebied` matches it, the way the calendar matches
-    enterprises to it: a municipality also counts for its region, a region for each of its
-    municipalities."""
-    municipalities = site.vocabulary["municipalities"]
-    if not procurement.area:
-        return frozenset()
-    if procurement.area in municipalities:
-        return frozenset({procurement.area, municipalities[procurement.area].get("region")} - {None})
-    return frozenset({procurement.area} | {slug for slug, entry in municipalities.items()
-                                           if entry.get("region") == procurement.area})
+    """The purchase's area as `werkgebied` matches it, the way the calendar does
+    (`Procurement.places`, from model.places_of)."""
+    return frozenset(procurement.places)
 
 
 ENTERPRISE = ContentType(
